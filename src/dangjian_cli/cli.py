@@ -1,0 +1,263 @@
+"""The `dj` command line: parse options, wire load → evaluate → render. Nothing else lives here."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+app = typer.Typer(
+    name="dj",
+    help="dj：社会组织党组织“五星级”评定台账检查工具（东莞市标准）。读取支部台账文件夹，自动评分并列出问题清单。",
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+rubric_app = typer.Typer(help="查看或检查评分标准（rubric）", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(rubric_app, name="rubric")
+
+RubricOpt = typer.Option(None, "--rubric", help="评分标准：内置标准名（默认 dongguan-5star）或 YAML 文件路径")
+YearOpt = typer.Option(None, "--year", help="评定年度，如 2024（即 2024-01 至 2024-12）")
+FromOpt = typer.Option(None, "--from", help="评定起始月，如 2024-01（与 --to 同用）")
+ToOpt = typer.Option(None, "--to", help="评定结束月，如 2024-06")
+AsOfOpt = typer.Option(None, "--as-of", help="以哪一天为“今天”（默认今天），如 2024-11-30")
+OutOpt = typer.Option(None, "-o", "--output", help="写出报告文件：.md / .json / .xlsx（申报表）")
+
+
+class ScoreFormat(str, Enum):
+    table = "table"
+    json = "json"
+    markdown = "markdown"
+
+
+class GapsFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _fail(message: str, code: int = 2) -> "typer.Exit":
+    sys.stderr.write(f"错误：{message}\n")
+    return typer.Exit(code)
+
+
+def _run(action):
+    """Run a command body; input and usage errors become one Chinese message and exit 2."""
+    from dangjian_cli.errors import InputErrors, UsageError
+    from dangjian_cli.masking import redact
+
+    try:
+        return action()
+    except InputErrors as exc:
+        raise _fail(redact(exc.summary())) from None
+    except UsageError as exc:
+        raise _fail(redact(str(exc))) from None
+    except typer.Exit:
+        raise
+    except KeyboardInterrupt:
+        raise _fail("已中断", 130) from None
+    except Exception as exc:  # never show a traceback to a user
+        raise _fail(redact(f"内部错误（{type(exc).__name__}: {exc}），请把此信息和所用文件报告给维护者"), 3) from None
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def _score(folder: Path, rubric: Optional[str], window):
+    from dangjian_cli import engine, ledger
+    from dangjian_cli import rubric as rubric_mod
+
+    loaded_rubric = rubric_mod.load(rubric)
+    return engine.evaluate(loaded_rubric, ledger.load(folder), window)
+
+
+def _write_report(result, output: Path, folder: Path) -> None:
+    from dangjian_cli.errors import UsageError
+    from dangjian_cli.options import atomic_write, check_output_path
+
+    check_output_path(output, [folder])
+    suffix = output.suffix.lower()
+    if suffix == ".json":
+        from dangjian_cli.render.json_report import score_json
+
+        data = score_json(result).encode("utf-8")
+    elif suffix in (".md", ".markdown"):
+        from dangjian_cli.render.markdown import render
+
+        data = render(result).encode("utf-8")
+    elif suffix == ".xlsx":
+        from dangjian_cli.render.xlsx import workbook_bytes
+
+        data = workbook_bytes(result)
+    else:
+        raise UsageError(f"-o {output}：不支持的报告格式“{suffix or '（无后缀）'}”，请用 .md、.json 或 .xlsx")
+    atomic_write(output, data)
+
+
+@app.command()
+def score(
+    folder: Path = typer.Argument(..., help="支部台账文件夹"),
+    rubric: Optional[str] = RubricOpt,
+    year: Optional[int] = YearOpt,
+    start: Optional[str] = FromOpt,
+    end: Optional[str] = ToOpt,
+    as_of: Optional[str] = AsOfOpt,
+    fmt: ScoreFormat = typer.Option(ScoreFormat.table, "--format", "-f", help="输出格式：table / json / markdown"),
+    output: Optional[Path] = OutOpt,
+    fail_under: Optional[float] = typer.Option(None, "--fail-under", help="得分率低于此值（百分制）时退出码为 1"),
+):
+    """为一个支部评分：各指标得分、评定星级和问题清单。"""
+
+    def action():
+        from dangjian_cli.options import window_from_options
+
+        window = window_from_options(year, start, end, as_of)
+        result = _score(folder, rubric, window)
+        if output is not None:
+            _write_report(result, output, folder)
+        if fmt == ScoreFormat.json:
+            from dangjian_cli.render.json_report import score_json
+
+            sys.stdout.write(score_json(result) + "\n")
+        elif fmt == ScoreFormat.markdown:
+            from dangjian_cli.render.markdown import render
+
+            sys.stdout.write(render(result))
+        else:
+            from dangjian_cli.render.table import print_score
+
+            print_score(result, _console())
+            if output is not None:
+                _console(stderr=True).print(f"报告已写入 {output}")
+        if fail_under is not None and float(result.percent) < fail_under:
+            raise typer.Exit(1)
+
+    _run(action)
+
+
+@app.command()
+def gaps(
+    folder: Path = typer.Argument(..., help="支部台账文件夹"),
+    since: Optional[str] = typer.Option(None, "--since", help="从哪个月起检查，如 2024-01（默认当年 1 月）"),
+    until: Optional[str] = typer.Option(None, "--until", help="检查到哪个月，如 2024-12（默认当年 12 月）"),
+    rubric: Optional[str] = RubricOpt,
+    year: Optional[int] = YearOpt,
+    start: Optional[str] = FromOpt,
+    end: Optional[str] = ToOpt,
+    as_of: Optional[str] = AsOfOpt,
+    fmt: GapsFormat = typer.Option(GapsFormat.table, "--format", "-f", help="输出格式：table / json / csv"),
+):
+    """列出未按要求召开的会议/活动（三会一课、组织生活会等），有缺失时退出码为 1。"""
+
+    def action():
+        from dangjian_cli.errors import UsageError
+        from dangjian_cli.options import window_from_options
+
+        if (since or until) and (year is not None or start or end):
+            raise UsageError("--since/--until 不能与 --year/--from/--to 同时使用")
+        if since or until:
+            base = window_from_options(None, None, None, as_of)
+            first = since or str(base.first)
+            last = until or str(base.last)
+            window = window_from_options(None, first, last, as_of)
+        else:
+            window = window_from_options(year, start, end, as_of)
+        result = _score(folder, rubric, window)
+        if fmt == GapsFormat.json:
+            from dangjian_cli.render.json_report import gaps_json
+
+            sys.stdout.write(gaps_json(result) + "\n")
+        elif fmt == GapsFormat.csv:
+            from dangjian_cli.render.json_report import gaps_csv
+
+            sys.stdout.write(gaps_csv(result))
+        else:
+            from dangjian_cli.render.table import print_gaps
+
+            print_gaps(result, _console())
+        if result.gaps:
+            raise typer.Exit(1)
+
+    _run(action)
+
+
+@app.command()
+def validate(folder: Path = typer.Argument(..., help="支部台账文件夹")):
+    """只检查台账文件格式：列出每一处问题（文件、行/单元格、字段）。"""
+
+    def action():
+        from dangjian_cli.errors import InputErrors
+        from dangjian_cli.ledger import load
+        from dangjian_cli.masking import redact
+
+        try:
+            ledger = load(folder)
+        except InputErrors as exc:
+            sys.stderr.write(f"发现 {len(exc.errors)} 处问题：\n")
+            for error in exc.errors:
+                sys.stderr.write(redact(f"  · {error}") + "\n")
+            raise typer.Exit(2) from None
+        counts = (f"党员 {len(ledger.members)} 人，会议/活动 {len(ledger.meetings)} 条，培训 {len(ledger.trainings)} 条，"
+                  f"党费 {len(ledger.dues)} 条，文件 {len(ledger.documents)} 份，阵地 {len(ledger.facilities)} 项，"
+                  f"荣誉 {len(ledger.honors)} 项")
+        sys.stdout.write(redact(f"台账格式检查通过：{ledger.branch.name}（{counts}）\n"))
+
+    _run(action)
+
+
+@rubric_app.command("show")
+def rubric_show(
+    name: Optional[str] = typer.Argument(None, help="内置标准名或 YAML 文件路径（默认 dongguan-5star）"),
+    fmt: str = typer.Option("table", "--format", "-f", help="table / json"),
+):
+    """显示评分标准：各项目、指标、分值和规则。"""
+
+    def action():
+        from dangjian_cli import rubric as rubric_mod
+        from dangjian_cli.render.rubric_view import print_rubric, rubric_json
+
+        loaded = rubric_mod.load(name)
+        if fmt == "json":
+            sys.stdout.write(rubric_json(loaded) + "\n")
+        else:
+            print_rubric(loaded, _console())
+
+    _run(action)
+
+
+@rubric_app.command("check")
+def rubric_check(path: str = typer.Argument(..., help="评分标准 YAML 文件")):
+    """检查评分标准文件：分值是否相符、规则类型和参数是否有效。"""
+
+    def action():
+        from dangjian_cli import rubric as rubric_mod
+        from dangjian_cli.errors import InputErrors
+        from dangjian_cli.masking import redact
+
+        try:
+            loaded = rubric_mod.load(path)
+        except InputErrors as exc:
+            sys.stderr.write(f"评分标准有 {len(exc.errors)} 处问题：\n")
+            for error in exc.errors:
+                sys.stderr.write(redact(f"  · {error}") + "\n")
+            raise typer.Exit(2) from None
+        count = sum(1 for _ in loaded.indicators())
+        sys.stdout.write(f"评分标准有效：{loaded.title}（{len(loaded.areas)} 个项目，{count} 项指标，总分 {loaded.total}）\n")
+
+    _run(action)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

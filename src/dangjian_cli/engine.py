@@ -1,0 +1,147 @@
+"""The engine walks the rubric, applies each rule to the ledger, and rounds and rates. Pure: no I/O.
+
+It knows no indicator by number: points, periods, texts and rules all come from the rubric.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from dangjian_cli.ledger.models import Ledger
+from dangjian_cli.periods import Window
+from dangjian_cli.result import AreaResult, IndicatorResult, Result, RuleResult, scaled
+from dangjian_cli.rubric import Indicator, Rubric
+from dangjian_cli.rules import RULES
+from dangjian_cli.rules.base import Finding, GapItem, IndicatorRef
+
+
+def evaluate(rubric: Rubric, ledger: Ledger, window: Window) -> Result:
+    gaps: dict[tuple, GapItem] = {}
+    pending: dict[tuple, GapItem] = {}
+    areas = []
+    for area in rubric.areas:
+        results = []
+        for indicator in area.indicators:
+            result, outcomes = _indicator(indicator, ledger, window)
+            results.append(result)
+            for outcome in outcomes:
+                for item in outcome.gaps:
+                    gaps.setdefault(item.key, item)
+                for item in outcome.pending:
+                    pending.setdefault(item.key, item)
+        applicable = [r for r in results if r.points is not None]
+        points = sum((r.points for r in applicable), Decimal(0))
+        if area.bonus:
+            points = min(points, area.points)
+            maximum = area.points
+        else:
+            maximum = sum((r.max for r in applicable), Decimal(0))
+        areas.append(AreaResult(id=area.id, points=points, max=maximum, nominal=area.points, bonus=area.bonus,
+                                indicators=results))
+
+    total = sum((a.points for a in areas), Decimal(0))
+    maximum = sum((a.max for a in areas if not a.bonus), Decimal(0))
+    percent = (total / maximum * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if maximum else Decimal(0)
+    vetoed_by = [i.id for a in areas for i in a.indicators if i.veto and i.credit is not None and i.credit < 1]
+    rating = None
+    if not vetoed_by:
+        rating = next((t.label for t in rubric.tiers if percent >= t.min), None)
+
+    def ordered(items: dict[tuple, GapItem]) -> list[GapItem]:
+        return sorted(items.values(), key=lambda g: (g.period.start, g.period.end, g.event, g.group or "",
+                                                     g.condition or ""))
+
+    return Result(
+        branch={"name": ledger.branch.name, "path": ledger.path},
+        rubric={"id": rubric.id, "title": rubric.title},
+        window=window.to_dict(),
+        total=total, max=maximum, percent=percent, rating=rating, areas=areas,
+        gaps=ordered(gaps), pending=ordered(pending), notices=notices(ledger, window), vetoed_by=vetoed_by,
+        profile=profile(ledger, window),
+    )
+
+
+def _indicator(indicator: Indicator, ledger: Ledger, window: Window):
+    ref = IndicatorRef(id=indicator.id, points=indicator.points)
+    rule_results, outcomes = [], []
+    for rule in indicator.rules:
+        if not rule.applies_to(ledger.branch.type):
+            rule_results.append(RuleResult(rule.kind, rule.label, False, None,
+                                           f"不适用于{ledger.branch.type}", []))
+            continue
+        outcome = RULES[rule.kind].evaluate(ledger, window, rule.params, ref)
+        outcomes.append(outcome)
+        rule_results.append(RuleResult(rule.kind, rule.label, outcome.credit is not None, outcome.credit,
+                                       outcome.working, outcome.findings))
+    credits = [r.credit for r in rule_results if r.credit is not None]
+    findings = [f for r in rule_results for f in r.findings]
+    if not credits:
+        points, credit, status = None, None, "n/a"
+    else:
+        credit = sum(credits, Fraction(0)) / len(credits)
+        points = scaled(indicator.points, credit)
+        if any(r.kind == "manual" and r.applicable for r in rule_results):
+            status = "manual"
+        else:
+            status = "pass" if credit == 1 else "fail" if credit == 0 else "partial"
+    workings = "；".join(r.working for r in rule_results if r.applicable)
+    shown = "不适用" if points is None else f"{points}/{indicator.points}"
+    result = IndicatorResult(
+        id=indicator.id, area=indicator.area, standard=indicator.standard, check=indicator.check,
+        max=indicator.points, points=points, credit=credit, status=status, rules=rule_results, findings=findings,
+        working=f"{workings} → {shown}" if workings else shown, veto=indicator.veto,
+    )
+    return result, outcomes
+
+
+def notices(ledger: Ledger, window: Window) -> list[Finding]:
+    """What dj reports beyond the points (SCORING.md): term, branch size, roster, evidence files."""
+    from dangjian_cli.rules.count import counted
+    from dangjian_cli.rules.term import expiry
+
+    found = []
+    ends = expiry(ledger.branch)
+    if ends is not None and ends <= window.end:
+        found.append(Finding(f"班子任期已于 {ends} 届满，应按期换届", kind="note"))
+    formal = counted(ledger, "formal_members_here", window.effective_end)
+    if ledger.branch.type == "党支部" and formal < 3:
+        found.append(Finding(f"组织关系在本支部的正式党员只有 {formal} 人（不足 3 人），宜组建联合党支部", kind="note"))
+    for person in ledger.branch.committee:
+        if ledger.member(person.name) is None:
+            found.append(Finding(f"班子成员{person.name}（{person.role}）不在党员名册中", kind="note",
+                                 subject=person.name))
+    seen = set()
+    for source, evidence in ledger.all_evidence():
+        if evidence.ok or (source, evidence.path) in seen:
+            continue
+        seen.add((source, evidence.path))
+        what = "证明材料缺失" if evidence.status == "missing" else f"证明材料路径被拒绝（{evidence.reason}）"
+        found.append(Finding(f"{what}：{evidence.path}（{source}）", kind="evidence", file=evidence.path, record=source))
+    return found
+
+
+def profile(ledger: Ledger, window: Window) -> dict:
+    """Facts about the branch that reports (申报表, 统计表) show alongside the score."""
+    day = window.effective_end
+    here = [m for m in ledger.members if m.present_on(day)]
+    by_category: dict[str, int] = {}
+    for m in here:
+        by_category[m.category] = by_category.get(m.category, 0) + 1
+    branch = ledger.branch
+    return {
+        "type": branch.type,
+        "unit": branch.unit,
+        "town": branch.town,
+        "parent": branch.parent,
+        "established": branch.established.isoformat() if branch.established else None,
+        "secretary": branch.secretary,
+        "members": by_category,
+        "party_members": by_category.get("正式党员", 0) + by_category.get("预备党员", 0),
+        "groups": list(branch.groups),
+        "honors": [
+            {"date": h.date.isoformat() if h.date else None, "kind": h.kind, "level": h.level, "title": h.title,
+             "recipient": h.recipient}
+            for h in ledger.honors if h.date is None or h.date <= window.effective_end
+        ],
+    }

@@ -1,0 +1,242 @@
+"""Load a branch folder into a ``Ledger``: find the files, read each form, type every row.
+
+Every problem found is collected; a folder with any error raises ``InputErrors`` listing them all.
+Nothing is ever written into the folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from dangjian_cli.errors import ErrorCollector, InputError, InputErrors
+from dangjian_cli.ledger import models as m
+from dangjian_cli.ledger import specs
+from dangjian_cli.ledger.evidence import EvidenceResolver
+from dangjian_cli.ledger.tables import RawCell, RawRow, TableSpec, map_headers, parse_row, rows_from_sheet, rows_from_yaml
+from dangjian_cli.ledger.vocab import normalise
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def find_record_file(folder: Path, stem: str, errors: ErrorCollector, excel: bool = True) -> Path | None:
+    """The one file holding `stem`'s records; two forms of it at once are ambiguous."""
+    candidates = [folder / f"{stem}{suffix}" for suffix in (*YAML_SUFFIXES, *((".xlsx",) if excel else ()))]
+    found = [p for p in candidates if p.is_file()]
+    if len(found) > 1:
+        names = "、".join(p.name for p in found)
+        errors.add(InputError(file=found[0].name, message=f"同一份台账有多个文件（{names}），无法确定以哪个为准，请只保留一个"))
+        return None
+    return found[0] if found else None
+
+
+def read_table(folder: Path, spec: TableSpec, errors: ErrorCollector,
+               required: bool = False) -> list[tuple[RawRow, dict, str | None]]:
+    """Typed rows of one record file (empty when the optional file is absent)."""
+    before = len(errors.errors)
+    path = find_record_file(folder, spec.name, errors)
+    if path is None:
+        if required and len(errors.errors) == before:
+            errors.add(InputError(file=f"{spec.name}.xlsx",
+                                  message=f"缺少必需的{spec.title}（{spec.name}.xlsx 或 {spec.name}.yaml）"))
+        return []
+    display = path.name
+    sheet = None
+    try:
+        if path.suffix == ".xlsx":
+            from dangjian_cli.ledger.xlsx_source import read_first_sheet
+
+            data = read_first_sheet(path, display)
+            sheet = data.sheet
+            raw_rows = rows_from_sheet(spec, sheet, data.rows, display, errors)
+        else:
+            from dangjian_cli.ledger.yaml_source import read_yaml
+
+            raw_rows = rows_from_yaml(spec, read_yaml(path, display), display, errors)
+    except InputErrors as exc:
+        for error in exc.errors:
+            errors.add(error)
+        return []
+    result = []
+    for raw in raw_rows:
+        values = parse_row(spec, raw, display, errors, sheet)
+        if values is not None:
+            result.append((raw, values, sheet))
+    return result
+
+
+def load(folder: Path | str) -> m.Ledger:
+    folder = Path(folder)
+    errors = ErrorCollector()
+    if not folder.is_dir():
+        raise InputErrors([InputError(file=str(folder), message="不是一个文件夹（应为支部台账文件夹）")])
+    resolver = EvidenceResolver(folder)
+    evidence = resolver.resolve_all
+
+    branch = _load_branch(folder, errors, evidence)
+    groups = set(branch.groups) if branch else set()
+
+    def check_group(raw: RawRow, values: dict, display_sheet: str | None, field_name: str = "group") -> None:
+        group = values.get(field_name)
+        if group and groups and group not in groups:
+            cell = raw.cells[field_name]
+            errors.add(InputError(file=raw.source.split(" ")[0], sheet=display_sheet, row=raw.row, column=cell.column,
+                                  line=cell.line or raw.line, field="党小组",
+                                  message=f"党小组“{group}”不在 branch.yaml 的党小组列表中（{'、'.join(branch.groups)}）"))
+
+    members = []
+    for raw, values, sheet in read_table(folder, specs.MEMBERS, errors, required=True):
+        check_group(raw, values, sheet)
+        members.append(m.Member(source=raw.source, **values))
+
+    meetings = []
+    for raw, values, sheet in read_table(folder, specs.MEETINGS, errors):
+        check_group(raw, values, sheet)
+        meetings.append(m.Meeting(
+            date=values["date"], types=values["type"], topic=values.get("topic"), group=values.get("group"),
+            host=values.get("host"), lecturer=values.get("lecturer"), expected=values.get("expected"),
+            present=values.get("present"), minutes=evidence(values.get("minutes", ())), source=raw.source))
+
+    trainings = [
+        m.Training(**{**values, "evidence": evidence(values.get("evidence", ()))}, source=raw.source)
+        for raw, values, _ in read_table(folder, specs.TRAININGS, errors)
+    ]
+    dues = [
+        m.DuesPayment(name=values["name"], first=values["month"][0], last=values["month"][1],
+                      amount=values.get("amount"), paid=values.get("paid"),
+                      evidence=evidence(values.get("evidence", ())), source=raw.source)
+        for raw, values, _ in read_table(folder, specs.DUES, errors)
+    ]
+    documents = [
+        m.Document(kind=values["kind"], title=values.get("title"), year=values.get("year"),
+                   files=evidence(values.get("file", ())), source=raw.source)
+        for raw, values, _ in read_table(folder, specs.DOCUMENTS, errors)
+    ]
+    facilities = [
+        m.Facility(item=values["item"], present=values["present"], evidence=evidence(values.get("evidence", ())),
+                   source=raw.source)
+        for raw, values, _ in read_table(folder, specs.FACILITIES, errors)
+    ]
+    honors = [
+        m.Honor(date=values.get("date"), kind=values["kind"], level=values.get("level"), title=values.get("title"),
+                recipient=values.get("recipient"), evidence=evidence(values.get("evidence", ())), source=raw.source)
+        for raw, values, _ in read_table(folder, specs.HONORS, errors)
+    ]
+    self_assessment = _load_self_assessment(folder, errors, evidence)
+
+    errors.raise_if_any()
+    assert branch is not None
+    return m.Ledger(
+        path=str(folder), branch=branch, members=tuple(members), meetings=tuple(meetings),
+        trainings=tuple(trainings), dues=tuple(dues), documents=tuple(documents), facilities=tuple(facilities),
+        honors=tuple(honors), self_assessment=self_assessment,
+    )
+
+
+def _yaml_mapping(path: Path, errors: ErrorCollector):
+    from dangjian_cli.ledger.yaml_source import YamlMap, read_yaml
+
+    try:
+        data = read_yaml(path, path.name)
+    except InputErrors as exc:
+        for error in exc.errors:
+            errors.add(error)
+        return None
+    if data is None:
+        return YamlMap()
+    if not isinstance(data, YamlMap):
+        errors.add(InputError(file=path.name, line=getattr(data, "line", None) or 1, message="内容应为“键: 值”的映射"))
+        return None
+    return data
+
+
+def _mapping_row(spec: TableSpec, data, display: str, errors: ErrorCollector, source_line=None) -> RawRow:
+    mapping = map_headers(spec, [(k, k) for k in data], display, errors, line=data.line)
+    cells = {name: RawCell(value=data[key], line=data.line_of(key)) for key, name in mapping.items()}
+    return RawRow(source=f"{display} 第{source_line or data.line}行", row=None, line=data.line, cells=cells)
+
+
+def _sub(data, names: tuple[str, ...]):
+    """The value of a nested key given under any of its spellings."""
+    wanted = {normalise(n) for n in names}
+    for key, value in data.items():
+        if normalise(key) in wanted:
+            return key, value
+    return None, None
+
+
+def _load_branch(folder: Path, errors: ErrorCollector, evidence: Callable) -> m.Branch | None:
+    from dangjian_cli.ledger.yaml_source import YamlList, YamlMap
+
+    before = len(errors.errors)
+    path = find_record_file(folder, "branch", errors, excel=False)
+    if path is None:
+        if len(errors.errors) == before:
+            errors.add(InputError(file="branch.yaml", message="缺少必需的党组织基本信息文件 branch.yaml"))
+        return None
+    display = path.name
+    data = _yaml_mapping(path, errors)
+    if data is None:
+        return None
+    values = parse_row(specs.BRANCH, _mapping_row(specs.BRANCH, data, display, errors), display, errors)
+
+    term_start, term_years = None, 3
+    key, term = _sub(data, ("term", "任期"))
+    if isinstance(term, YamlMap):
+        term_values = parse_row(specs.TERM, _mapping_row(specs.TERM, term, display, errors), display, errors) or {}
+        term_start, term_years = term_values.get("start"), term_values.get("years", 3)
+    elif term is not None:
+        errors.add(InputError(file=display, line=data.line_of(key), field="任期",
+                              message="任期应写成 start（开始日期）与 years（年限）两项"))
+
+    committee = []
+    key, people = _sub(data, ("committee", "班子", "班子成员"))
+    if isinstance(people, YamlList):
+        for person in people:
+            if not isinstance(person, YamlMap):
+                errors.add(InputError(file=display, line=people.line, field="班子",
+                                      message="每位班子成员应写成 name、role 等键值"))
+                continue
+            raw = _mapping_row(specs.COMMITTEE, person, display, errors)
+            row = parse_row(specs.COMMITTEE, raw, display, errors)
+            if row is not None:
+                committee.append(m.CommitteeMember(
+                    name=row["name"], role=row["role"], approved=row.get("approved"),
+                    approval=evidence(row.get("approval", ())), source=f"{display} 班子成员 {row['name']}"))
+    elif people is not None:
+        errors.add(InputError(file=display, line=data.line_of(key), field="班子", message="班子应为成员列表"))
+
+    if values is None:
+        return None
+    return m.Branch(
+        name=values["name"], type=values["type"], parent=values.get("parent"), unit=values.get("unit"),
+        unit_type=values.get("unit_type"), town=values.get("town"), established=values.get("established"),
+        term_start=term_start, term_years=term_years, committee=tuple(committee), groups=values.get("groups", ()),
+        instructor=values.get("instructor"), party_workers=values.get("party_workers", ()), phone=values.get("phone"),
+    )
+
+
+def _load_self_assessment(folder: Path, errors: ErrorCollector, evidence: Callable) -> dict[str, m.SelfAssessment]:
+    from dangjian_cli.ledger.yaml_source import YamlMap
+
+    path = find_record_file(folder, "self_assessment", errors, excel=False)
+    if path is None:
+        return {}
+    data = _yaml_mapping(path, errors)
+    if data is None:
+        return {}
+    result = {}
+    for indicator, entry in data.items():
+        ident = indicator.strip()
+        if not isinstance(entry, YamlMap):
+            errors.add(InputError(file=path.name, line=data.line_of(indicator), field=ident,
+                                  message="每项自评应写成 score、evidence、note 三个键"))
+            continue
+        values = parse_row(specs.SELF_ASSESSMENT, _mapping_row(specs.SELF_ASSESSMENT, entry, path.name, errors),
+                           path.name, errors)
+        if values is not None:
+            result[ident] = m.SelfAssessment(
+                indicator=ident, score=values["score"], evidence=evidence(values.get("evidence", ())),
+                note=values.get("note"), source=f"{path.name} 指标 {ident}")
+    return result
+

@@ -1,0 +1,139 @@
+"""The one result object every renderer works from, and its JSON form (CLI.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from dangjian_cli.rules.base import Finding, GapItem
+
+CENT = Decimal("0.01")
+
+
+def round_points(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def scaled(points: Decimal, credit: Fraction) -> Decimal:
+    """points × credit, rounded half-up to 2 decimals, computed exactly."""
+    return round_points(points * Decimal(credit.numerator) / Decimal(credit.denominator))
+
+
+def number(value: Decimal | None):
+    if value is None:
+        return None
+    value = round_points(value)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+@dataclass
+class RuleResult:
+    kind: str
+    label: str
+    applicable: bool
+    credit: Fraction | None
+    working: str
+    findings: list[Finding]
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "label": self.label, "applicable": self.applicable,
+                "credit": None if self.credit is None else round(float(self.credit), 4), "working": self.working}
+
+
+@dataclass
+class IndicatorResult:
+    id: str
+    area: str
+    standard: str
+    check: str
+    max: Decimal
+    points: Decimal | None  # None: n/a
+    credit: Fraction | None
+    status: str  # pass | partial | fail | manual | n/a
+    rules: list[RuleResult]
+    findings: list[Finding]
+    working: str
+    veto: bool = False
+
+    @property
+    def lost(self) -> Decimal:
+        return Decimal(0) if self.points is None else self.max - self.points
+
+    def finding_points(self, finding: Finding) -> Decimal:
+        """Points this finding costs: its share of its rule, over the indicator's applicable rules."""
+        applicable = [r for r in self.rules if r.applicable]
+        if not applicable or self.points is None:
+            return Decimal(0)
+        return scaled(self.max, finding.weight / len(applicable))
+
+    def to_dict(self) -> dict:
+        findings = []
+        for f in self.findings:
+            item = f.to_dict()
+            if f.kind == "gap":
+                item["points"] = number(self.finding_points(f))
+            findings.append(item)
+        return {"id": self.id, "area": self.area, "points": number(self.points), "max": number(self.max),
+                "status": self.status, "working": self.working, "rules": [r.to_dict() for r in self.rules],
+                "findings": findings}
+
+
+@dataclass
+class AreaResult:
+    id: str
+    points: Decimal
+    max: Decimal
+    nominal: Decimal
+    bonus: bool
+    indicators: list[IndicatorResult]
+
+    def to_dict(self) -> dict:
+        data = {"id": self.id, "points": number(self.points), "max": number(self.max)}
+        if self.bonus:
+            data["bonus"] = True
+        return data
+
+
+@dataclass
+class Result:
+    branch: dict
+    rubric: dict
+    window: dict
+    total: Decimal
+    max: Decimal
+    percent: Decimal
+    rating: str | None
+    areas: list[AreaResult]
+    gaps: list[GapItem]
+    pending: list[GapItem]
+    notices: list[Finding] = field(default_factory=list)
+    vetoed_by: list[str] = field(default_factory=list)
+    profile: dict = field(default_factory=dict)
+
+    @property
+    def five_star(self) -> bool:
+        return self.rating == "五星级"
+
+    @property
+    def indicators(self) -> list[IndicatorResult]:
+        return [i for a in self.areas for i in a.indicators]
+
+    def to_dict(self) -> dict:
+        return {
+            "branch": self.branch,
+            "rubric": self.rubric,
+            "window": self.window,
+            "total": number(self.total),
+            "max": number(self.max),
+            "percent": number(self.percent),
+            "rating": self.rating,
+            "five_star": self.five_star,
+            "vetoed_by": self.vetoed_by,
+            "areas": [a.to_dict() for a in self.areas],
+            "indicators": [i.to_dict() for i in self.indicators],
+            "gaps": [g.to_dict() for g in self.gaps],
+            "pending": [g.to_dict() for g in self.pending],
+            "notices": [n.to_dict() for n in self.notices],
+            "profile": self.profile,
+        }

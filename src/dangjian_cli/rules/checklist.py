@@ -1,0 +1,47 @@
+"""checklist — 阵地 items that must be present and shown by an existing photo.
+
+Parameters:
+  items  facility items (LEDGER.md: 党组织牌匾、党旗 …)
+
+Credit: share of the items marked 具备 whose 实景图片 exists.
+
+  - kind: checklist
+    items: [宣传栏, 通讯员, 微信公众号关注]
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from dangjian_cli.ledger.models import all_ok
+from dangjian_cli.ledger.vocab import FACILITY_ITEMS
+from dangjian_cli.rules.base import Finding, Outcome, RuleParams, Tally, evidence_problems
+
+KIND = "checklist"
+
+FacilityItem = Literal[tuple(FACILITY_ITEMS)]  # type: ignore[valid-type]
+
+
+class Params(RuleParams):
+    items: list[FacilityItem]
+
+
+def evaluate(ledger, window, params: Params, indicator) -> Outcome:
+    tally = Tally()
+    for item in params.items:
+        rows = [f for f in ledger.facilities if f.item == item]
+        present = [f for f in rows if f.present]
+        if any(all_ok(f.evidence) for f in present):
+            tally.hit()
+        elif not rows:
+            tally.miss(Finding(f"阵地清单中没有“{item}”", subject=item))
+        elif not present:
+            tally.miss(Finding(f"“{item}”登记为不具备", subject=item, record=rows[0].source))
+        elif not any(f.evidence for f in present):
+            tally.miss(Finding(f"“{item}”未提供实景图片", subject=item, record=present[0].source))
+        else:
+            problems = [p for f in present for p in evidence_problems(f.source, f.evidence, item)]
+            files = "、".join(p.file for p in problems if p.file)
+            tally.miss(Finding(f"“{item}”的实景图片缺失：{files}", subject=item, file=problems[0].file if problems else None,
+                               record=present[0].source))
+    return tally.outcome(f"阵地项目 {tally.met}/{tally.due} 项")
