@@ -63,7 +63,7 @@ def evaluate(ledger, window, params: Params, indicator) -> Outcome:
         if not in_time:
             continue
         if all_ok(honor.evidence):
-            return Outcome(credit=Fraction(1), working=f"{honor.kind}“{honor.title or ''}”（{honor.level or ''}，{honor.date}）")
+            return Outcome(credit=Fraction(1), working=f"{honor.kind}：{honor.title or ''}（{honor.level or ''}，{honor.date}）")
         problems = evidence_problems(honor.source, honor.evidence, f"{honor.kind}“{honor.title or ''}”")
         findings.extend(problems or [Finding(f"{honor.kind}“{honor.title or ''}”未提供证明材料，不计", kind="evidence",
                                              record=honor.source)])
