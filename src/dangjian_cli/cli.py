@@ -27,6 +27,7 @@ FromOpt = typer.Option(None, "--from", help="评定起始月，如 2024-01（与
 ToOpt = typer.Option(None, "--to", help="评定结束月，如 2024-06")
 AsOfOpt = typer.Option(None, "--as-of", help="以哪一天为“今天”（默认今天），如 2024-11-30")
 OutOpt = typer.Option(None, "-o", "--output", help="写出报告文件：.md / .json / .xlsx（申报表）")
+WaiversOpt = typer.Option(None, "--waivers", help="豁免文件（YAML），与支部文件夹中的 waivers.yaml 一并采用")
 
 
 class ScoreFormat(str, Enum):
@@ -68,15 +69,26 @@ def _run(action):
 def _console(stderr: bool = False):
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    stream = sys.stderr if stderr else sys.stdout
+    # piped into a file or another program: rich would assume 80 columns and fold every Chinese cell
+    width = None if stream.isatty() else 140
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
 
 
-def _score(folder: Path, rubric: Optional[str], window):
+def _extra_waivers(waivers: Optional[Path]):
+    if waivers is None:
+        return ()
+    from dangjian_cli.ledger.loader import load_waivers
+
+    return load_waivers(waivers)
+
+
+def _score(folder: Path, rubric: Optional[str], window, waivers: Optional[Path] = None):
     from dangjian_cli import engine, ledger
     from dangjian_cli import rubric as rubric_mod
 
     loaded_rubric = rubric_mod.load(rubric)
-    return engine.evaluate(loaded_rubric, ledger.load(folder), window)
+    return engine.evaluate(loaded_rubric, ledger.load(folder), window, _extra_waivers(waivers))
 
 
 def _write_report(result, output: Path, folder: Path) -> None:
@@ -113,6 +125,7 @@ def score(
     fmt: ScoreFormat = typer.Option(ScoreFormat.table, "--format", "-f", help="输出格式：table / json / markdown"),
     output: Optional[Path] = OutOpt,
     fail_under: Optional[float] = typer.Option(None, "--fail-under", help="得分率低于此值（百分制）时退出码为 1"),
+    waivers: Optional[Path] = WaiversOpt,
 ):
     """为一个支部评分：各指标得分、评定星级和问题清单。"""
 
@@ -120,7 +133,7 @@ def score(
         from dangjian_cli.options import window_from_options
 
         window = window_from_options(year, start, end, as_of)
-        result = _score(folder, rubric, window)
+        result = _score(folder, rubric, window, waivers)
         if output is not None:
             _write_report(result, output, folder)
         if fmt == ScoreFormat.json:
@@ -154,6 +167,7 @@ def gaps(
     end: Optional[str] = ToOpt,
     as_of: Optional[str] = AsOfOpt,
     fmt: GapsFormat = typer.Option(GapsFormat.table, "--format", "-f", help="输出格式：table / json / csv"),
+    waivers: Optional[Path] = WaiversOpt,
 ):
     """列出未按要求召开的会议/活动（三会一课、组织生活会等），有缺失时退出码为 1。"""
 
@@ -170,7 +184,7 @@ def gaps(
             window = window_from_options(None, first, last, as_of)
         else:
             window = window_from_options(year, start, end, as_of)
-        result = _score(folder, rubric, window)
+        result = _score(folder, rubric, window, waivers)
         if fmt == GapsFormat.json:
             from dangjian_cli.render.json_report import gaps_json
 
@@ -251,6 +265,103 @@ def rubric_check(path: str = typer.Argument(..., help="评分标准 YAML 文件"
             raise typer.Exit(2) from None
         count = sum(1 for _ in loaded.indicators())
         sys.stdout.write(f"评分标准有效：{loaded.title}（{len(loaded.areas)} 个项目，{count} 项指标，总分 {loaded.total}）\n")
+
+    _run(action)
+
+
+class HistoryFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def trend(
+    folder: Path = typer.Argument(..., help="支部台账文件夹"),
+    years: str = typer.Option(..., "--years", help="年度范围，如 2022-2024"),
+    rubric: Optional[str] = RubricOpt,
+    as_of: Optional[str] = AsOfOpt,
+    fmt: HistoryFormat = typer.Option(HistoryFormat.table, "--format", "-f", help="输出格式：table / json"),
+    waivers: Optional[Path] = WaiversOpt,
+):
+    """动态管理：逐年评分（各项目与总分），并指出比上一年退步的指标。"""
+
+    def action():
+        import datetime as dt
+
+        from dangjian_cli import history, ledger
+        from dangjian_cli import rubric as rubric_mod
+        from dangjian_cli.options import parse_day_option
+
+        day = parse_day_option(as_of, "--as-of") if as_of else dt.date.today()
+        scored = history.score_years(rubric_mod.load(rubric), ledger.load(folder), history.parse_years(years), day,
+                                     _extra_waivers(waivers))
+        data = history.trend_data(scored)
+        if fmt == HistoryFormat.json:
+            from dangjian_cli.render.json_report import dumps
+
+            sys.stdout.write(dumps(data) + "\n")
+        else:
+            from dangjian_cli.render.history import print_trend
+
+            print_trend(data, _console())
+
+    _run(action)
+
+
+@app.command()
+def diff(
+    folder: Path = typer.Argument(..., help="支部台账文件夹"),
+    before: int = typer.Option(..., "--from", help="对比的起始年度，如 2023"),
+    after: int = typer.Option(..., "--to", help="对比的目标年度，如 2024"),
+    rubric: Optional[str] = RubricOpt,
+    as_of: Optional[str] = AsOfOpt,
+    fmt: HistoryFormat = typer.Option(HistoryFormat.table, "--format", "-f", help="输出格式：table / json"),
+    waivers: Optional[Path] = WaiversOpt,
+):
+    """动态管理：比较两个年度，列出得分、状态和问题的变化（已解决 / 新出现）。"""
+
+    def action():
+        import datetime as dt
+
+        from dangjian_cli import history, ledger
+        from dangjian_cli import rubric as rubric_mod
+        from dangjian_cli.options import parse_day_option
+
+        day = parse_day_option(as_of, "--as-of") if as_of else dt.date.today()
+        scored = dict(history.score_years(rubric_mod.load(rubric), ledger.load(folder), [before, after], day,
+                                          _extra_waivers(waivers)))
+        data = history.diff_data(before, scored[before], after, scored[after])
+        if fmt == HistoryFormat.json:
+            from dangjian_cli.render.json_report import dumps
+
+            sys.stdout.write(dumps(data) + "\n")
+        else:
+            from dangjian_cli.render.history import print_diff
+
+            print_diff(data, _console())
+
+    _run(action)
+
+
+@app.command()
+def init(folder: Path = typer.Argument(..., help="要新建的支部台账文件夹（须不存在或为空）")):
+    """新建支部台账文件夹：带表头、下拉选项和示例行的 Excel 模板，branch.yaml 等。"""
+
+    def action():
+        from dangjian_cli.scaffold import create
+
+        written = create(folder)
+        out = sys.stdout
+        out.write(f"已新建支部台账文件夹 {folder}：\n")
+        for path in written:
+            out.write(f"  {path.relative_to(folder).as_posix()}\n")
+        out.write(
+            "下一步：\n"
+            "  1. 修改 branch.yaml，填写本党组织的名称、班子成员等信息；\n"
+            "  2. 打开各 .xlsx，把第 2 行的示例记录改成本支部的真实记录（不需要的整行删除），各表的“说明”工作表解释每一列；\n"
+            "  3. 把纪要、照片等证明材料放进 evidence/，并在表中填写路径；需要自评的指标填写 self_assessment.yaml；\n"
+            f"  4. 运行 dj validate {folder} 检查格式，dj score {folder} 查看得分和问题清单。\n"
+        )
 
     _run(action)
 

@@ -7,23 +7,27 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Iterable
 
-from dangjian_cli.ledger.models import Ledger
+from dangjian_cli.ledger.models import Ledger, Waiver
 from dangjian_cli.periods import Window
 from dangjian_cli.result import AreaResult, IndicatorResult, Result, RuleResult, scaled
-from dangjian_cli.rubric import Indicator, Rubric
+from dangjian_cli.rubric import Indicator, Rubric, Rule, Veto
 from dangjian_cli.rules import RULES
 from dangjian_cli.rules.base import Finding, GapItem, IndicatorRef
 
 
-def evaluate(rubric: Rubric, ledger: Ledger, window: Window) -> Result:
+def evaluate(rubric: Rubric, ledger: Ledger, window: Window, waivers: Iterable[Waiver] = ()) -> Result:
     gaps: dict[tuple, GapItem] = {}
     pending: dict[tuple, GapItem] = {}
+    waiver_notices: list[Finding] = []
+    by_indicator = _waivers_by_indicator(rubric, [*ledger.waivers, *waivers], window, waiver_notices)
     areas = []
     for area in rubric.areas:
         results = []
         for indicator in area.indicators:
-            result, outcomes = _indicator(indicator, ledger, window)
+            result, outcomes = _indicator(indicator, ledger, window, by_indicator.get(indicator.id, []),
+                                          waiver_notices)
             results.append(result)
             for outcome in outcomes:
                 for item in outcome.gaps:
@@ -42,11 +46,12 @@ def evaluate(rubric: Rubric, ledger: Ledger, window: Window) -> Result:
 
     total = sum((a.points for a in areas), Decimal(0))
     maximum = sum((a.max for a in areas if not a.bonus), Decimal(0))
+    vetoes = [(i.id, i.veto) for a in areas for i in a.indicators
+              if i.veto is not None and i.credit is not None and i.credit < 1]
+    if any(v.effect == "zero" for _, v in vetoes):
+        total = Decimal(0)
     percent = (total / maximum * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if maximum else Decimal(0)
-    vetoed_by = [i.id for a in areas for i in a.indicators if i.veto and i.credit is not None and i.credit < 1]
-    rating = None
-    if not vetoed_by:
-        rating = next((t.label for t in rubric.tiers if percent >= t.min), None)
+    rating = _rating(rubric, percent, [v for _, v in vetoes])
 
     def ordered(items: dict[tuple, GapItem]) -> list[GapItem]:
         return sorted(items.values(), key=lambda g: (g.period.start, g.period.end, g.event, g.group or "",
@@ -57,15 +62,78 @@ def evaluate(rubric: Rubric, ledger: Ledger, window: Window) -> Result:
         rubric={"id": rubric.id, "title": rubric.title},
         window=window.to_dict(),
         total=total, max=maximum, percent=percent, rating=rating, areas=areas,
-        gaps=ordered(gaps), pending=ordered(pending), notices=notices(ledger, window), vetoed_by=vetoed_by,
+        gaps=ordered(gaps), pending=ordered(pending), notices=notices(ledger, window) + waiver_notices,
+        vetoed_by=[ident for ident, _ in vetoes],
+        vetoes=[{"indicator": ident, "effect": v.effect, "cap": v.cap} for ident, v in vetoes],
         profile=profile(ledger, window),
     )
 
 
-def _indicator(indicator: Indicator, ledger: Ledger, window: Window):
+def _rating(rubric: Rubric, percent: Decimal, vetoes: list[Veto]) -> str | None:
+    """The highest tier reached, then 一票否决: withhold it, or cap it at a lower tier."""
+    if any(v.effect == "withhold" for v in vetoes):
+        return None
+    labels = [t.label for t in rubric.tiers]  # highest first
+    reached = next((t.label for t in rubric.tiers if percent >= t.min), None)
+    for veto in vetoes:
+        if reached is not None and veto.effect == "cap" and labels.index(reached) < labels.index(veto.cap):
+            reached = veto.cap
+    return reached
+
+
+def _waivers_by_indicator(rubric: Rubric, waivers: list[Waiver], window: Window,
+                          notices_out: list[Finding]) -> dict[str, list[Waiver]]:
+    known = {i.id for i in rubric.indicators()}
+    found: dict[str, list[Waiver]] = {}
+    for waiver in waivers:
+        if waiver.indicator not in known:
+            notices_out.append(Finding(f"豁免指向不存在的指标“{waiver.indicator}”（{waiver.source}），未采用", kind="note",
+                                       record=waiver.source))
+        else:
+            found.setdefault(waiver.indicator, []).append(waiver)
+    return found
+
+
+def _describe_waiver(waiver: Waiver) -> str:
+    return f"豁免：{waiver.reason}（{waiver.approved_by}批准，有效期至 {waiver.expires}）"
+
+
+def _rule_waiver(rule_waivers: list[Waiver], rule: Rule, position: int, siblings: tuple[Rule, ...]):
+    for waiver in rule_waivers:
+        wanted = waiver.rule.strip()
+        same_kind = [r for r in siblings if r.kind == wanted]
+        if wanted in (rule.label, str(position)) or (len(same_kind) == 1 and same_kind[0] is rule):
+            return waiver
+    return None
+
+
+def _indicator(indicator: Indicator, ledger: Ledger, window: Window, waivers: list[Waiver],
+               notices_out: list[Finding]):
     ref = IndicatorRef(id=indicator.id, points=indicator.points)
+    active = [w for w in waivers if w.expires >= window.as_of]
+    expired_notes = [Finding(f"指标 {indicator.id} 的豁免（{w.reason}）已于 {w.expires} 到期，不再适用", kind="note",
+                             record=w.source) for w in waivers if w.expires < window.as_of]
+    notices_out.extend(expired_notes)
+    whole = next((w for w in active if not w.rule), None)
+    if whole is not None:
+        result = IndicatorResult(
+            id=indicator.id, area=indicator.area, standard=indicator.standard, check=indicator.check,
+            max=indicator.points, points=None, credit=None, status="waived", rules=[],
+            findings=[Finding(_describe_waiver(whole) + "；不计入得分和满分", kind="note", record=whole.source)],
+            working=_describe_waiver(whole), veto=indicator.veto, deduct=indicator.deduct,
+        )
+        return result, []
+
+    rule_waivers = [w for w in active if w.rule]
+    used: set[int] = set()
     rule_results, outcomes = [], []
-    for rule in indicator.rules:
+    for position, rule in enumerate(indicator.rules, 1):
+        waiver = _rule_waiver(rule_waivers, rule, position, indicator.rules)
+        if waiver is not None:
+            used.add(id(waiver))
+            rule_results.append(RuleResult(rule.kind, rule.label, False, None, f"{rule.label}：{_describe_waiver(waiver)}",
+                                           [], waived=True))
+            continue
         if not rule.applies_to(ledger.branch.type):
             rule_results.append(RuleResult(rule.kind, rule.label, False, None,
                                            f"不适用于{ledger.branch.type}", []))
@@ -73,24 +141,38 @@ def _indicator(indicator: Indicator, ledger: Ledger, window: Window):
         outcome = RULES[rule.kind].evaluate(ledger, window, rule.params, ref)
         outcomes.append(outcome)
         rule_results.append(RuleResult(rule.kind, rule.label, outcome.credit is not None, outcome.credit,
-                                       outcome.working, outcome.findings))
-    credits = [r.credit for r in rule_results if r.credit is not None]
-    findings = [f for r in rule_results for f in r.findings]
-    if not credits:
-        points, credit, status = None, None, "n/a"
+                                       outcome.working, outcome.findings, missed=outcome.missed))
+    for waiver in rule_waivers:
+        if id(waiver) not in used:
+            notices_out.append(Finding(f"豁免指向指标 {indicator.id} 中不存在的规则“{waiver.rule}”（{waiver.source}），未采用",
+                                       kind="note", record=waiver.source))
+
+    applicable = [r for r in rule_results if r.applicable]
+    findings = [f for r in rule_results for f in r.findings] + expired_notes
+    findings += [Finding(r.working + "；该规则不计分", kind="note") for r in rule_results if r.waived]
+    if not applicable:
+        points, credit = None, None
+        status = "waived" if any(r.waived for r in rule_results) else "n/a"
     else:
-        credit = sum(credits, Fraction(0)) / len(credits)
-        points = scaled(indicator.points, credit)
-        if any(r.kind == "manual" and r.applicable for r in rule_results):
+        credit = sum((r.credit for r in applicable), Fraction(0)) / len(applicable)
+        if indicator.deduct is not None:
+            missed = sum(r.missed for r in applicable)
+            points = max(Decimal(0), indicator.points - indicator.deduct * missed)
+            credit = Fraction(points) / Fraction(indicator.points) if indicator.points else Fraction(1)
+        else:
+            points = scaled(indicator.points, credit)
+        if any(r.kind == "manual" for r in applicable):
             status = "manual"
         else:
             status = "pass" if credit == 1 else "fail" if credit == 0 else "partial"
-    workings = "；".join(r.working for r in rule_results if r.applicable)
+    workings = "；".join(r.working for r in rule_results if r.applicable or r.waived)
+    if indicator.deduct is not None and applicable:
+        workings += f"；扣分制：每缺 1 次扣 {indicator.deduct} 分"
     shown = "不适用" if points is None else f"{points}/{indicator.points}"
     result = IndicatorResult(
         id=indicator.id, area=indicator.area, standard=indicator.standard, check=indicator.check,
         max=indicator.points, points=points, credit=credit, status=status, rules=rule_results, findings=findings,
-        working=f"{workings} → {shown}" if workings else shown, veto=indicator.veto,
+        working=f"{workings} → {shown}" if workings else shown, veto=indicator.veto, deduct=indicator.deduct,
     )
     return result, outcomes
 

@@ -35,10 +35,15 @@ class RuleResult:
     credit: Fraction | None
     working: str
     findings: list[Finding]
+    missed: int = 0
+    waived: bool = False
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "label": self.label, "applicable": self.applicable,
+        data = {"kind": self.kind, "label": self.label, "applicable": self.applicable,
                 "credit": None if self.credit is None else round(float(self.credit), 4), "working": self.working}
+        if self.waived:
+            data["waived"] = True
+        return data
 
 
 @dataclass
@@ -54,7 +59,8 @@ class IndicatorResult:
     rules: list[RuleResult]
     findings: list[Finding]
     working: str
-    veto: bool = False
+    veto: object = None  # rubric.Veto
+    deduct: Decimal | None = None
 
     @property
     def lost(self) -> Decimal:
@@ -65,6 +71,8 @@ class IndicatorResult:
         applicable = [r for r in self.rules if r.applicable]
         if not applicable or self.points is None:
             return Decimal(0)
+        if self.deduct is not None:
+            return min(self.max, self.deduct * finding.units)
         return scaled(self.max, finding.weight / len(applicable))
 
     def to_dict(self) -> dict:
@@ -108,7 +116,8 @@ class Result:
     gaps: list[GapItem]
     pending: list[GapItem]
     notices: list[Finding] = field(default_factory=list)
-    vetoed_by: list[str] = field(default_factory=list)
+    vetoed_by: list[str] = field(default_factory=list)  # indicator ids whose 一票否决 took effect
+    vetoes: list[dict] = field(default_factory=list)  # [{indicator, effect, cap}]
     profile: dict = field(default_factory=dict)
 
     @property
@@ -130,6 +139,7 @@ class Result:
             "rating": self.rating,
             "five_star": self.five_star,
             "vetoed_by": self.vetoed_by,
+            "vetoes": self.vetoes,
             "areas": [a.to_dict() for a in self.areas],
             "indicators": [i.to_dict() for i in self.indicators],
             "gaps": [g.to_dict() for g in self.gaps],

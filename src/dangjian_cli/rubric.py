@@ -39,6 +39,17 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Veto:
+    """一票否决: what an indicator below full credit does to the whole result."""
+
+    effect: str = "withhold"  # withhold (no rating) | cap (rating at most `cap`) | zero (total 0)
+    cap: str | None = None
+
+
+VETO_EFFECTS = ("withhold", "cap", "zero")
+
+
+@dataclass(frozen=True)
 class Indicator:
     id: str
     area: str
@@ -46,7 +57,8 @@ class Indicator:
     standard: str
     check: str
     rules: tuple[Rule, ...]
-    veto: bool = False
+    veto: Veto | None = None
+    deduct: Decimal | None = None  # 扣分制: points lost per missed unit, down to 0
 
 
 @dataclass(frozen=True)
@@ -105,19 +117,19 @@ def load(name_or_path: str | None = None) -> Rubric:
     if not isinstance(data, YamlMap):
         raise InputErrors([InputError(file=display, message="评分标准应为 YAML 映射（id、title、areas …）")])
 
-    def number(mapping, key: str, where: str, default=None) -> Decimal | None:
+    def number(mapping, key: str, where: str, required: bool = True) -> Decimal | None:
         raw = mapping.get(key)
         if raw is None:
-            if default is None:
+            if required:
                 fail(f"{where}缺少 {key}", mapping.line)
-            return default
+            return None
         try:
             value = Decimal(str(raw).strip())
         except InvalidOperation:
             value = None
         if value is None or not value.is_finite() or value < 0:
             fail(f"{where}的 {key}“{raw}”不是非负数", mapping.line_of(key))
-            return default
+            return None
         return value
 
     def text(mapping, key: str, where: str, required: bool = True) -> str:
@@ -135,6 +147,7 @@ def load(name_or_path: str | None = None) -> Rubric:
         else:
             fail("tiers 的每一项应为 {label, min}", getattr(data.get("tiers"), "line", None))
     tiers.sort(key=lambda t: t.min, reverse=True)
+    tier_labels = [t.label for t in tiers]
 
     areas = []
     seen_ids: set[str] = set()
@@ -160,6 +173,8 @@ def load(name_or_path: str | None = None) -> Rubric:
             if ind_id in seen_ids:
                 fail(f"指标编号 {ind_id} 重复", raw_ind.line)
             seen_ids.add(ind_id)
+            veto = _load_veto(raw_ind, where, fail)
+            deduct = number(raw_ind, "deduct", where, required=False)
             rules = []
             raw_rules = raw_ind.get("rules")
             if not isinstance(raw_rules, YamlList) or not raw_rules:
@@ -168,12 +183,13 @@ def load(name_or_path: str | None = None) -> Rubric:
             for position, raw_rule in enumerate(raw_rules, 1):
                 rule = _load_rule(raw_rule, f"{where}规则 {position}", fail)
                 if rule is not None:
+                    if deduct is not None and rule.kind == "manual":
+                        fail(f"{where}：扣分制（deduct）指标不能使用 manual 规则", raw_ind.line_of("deduct"))
                     rules.append(rule)
             indicators.append(Indicator(
                 id=ind_id, area=area_id, points=number(raw_ind, "points", where) or Decimal(0),
                 standard=text(raw_ind, "standard", where), check=text(raw_ind, "check", where, required=False),
-                rules=tuple(rules),
-                veto=str(raw_ind.get("veto") or "").strip().lower() in ("true", "yes", "是", "1"),
+                rules=tuple(rules), veto=veto, deduct=deduct,
             ))
         indicator_sum = sum((i.points for i in indicators), Decimal(0))
         if not bonus and indicator_sum != area_points:
@@ -182,6 +198,9 @@ def load(name_or_path: str | None = None) -> Rubric:
             fail(f"加分项目「{area_id}」的指标分值合计 {indicator_sum}，低于其上限 {area_points}", raw_area.line)
         areas.append(Area(id=area_id, points=area_points, indicators=tuple(indicators), bonus=bonus))
 
+    for indicator in (i for a in areas for i in a.indicators):
+        if indicator.veto and indicator.veto.effect == "cap" and indicator.veto.cap not in tier_labels:
+            fail(f"指标 {indicator.id} 的一票否决 cap“{indicator.veto.cap}”不是已定义的等级（{'、'.join(tier_labels) or '无'}）")
     total = number(data, "total", "评分标准")
     base_sum = sum((a.points for a in areas if not a.bonus), Decimal(0))
     if total is not None and base_sum != total:
@@ -191,6 +210,34 @@ def load(name_or_path: str | None = None) -> Rubric:
         raise InputErrors(problems)
     return Rubric(id=rubric_id, title=text(data, "title", "评分标准"), source=text(data, "source", "", required=False),
                   total=total or Decimal(0), tiers=tuple(tiers), areas=tuple(areas), path=str(path))
+
+
+_TRUE = ("true", "yes", "是", "1")
+
+
+def _load_veto(raw_ind, where: str, fail) -> Veto | None:
+    from dangjian_cli.ledger.yaml_source import YamlMap
+
+    raw = raw_ind.get("veto")
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        if raw.strip().lower() in _TRUE:
+            return Veto()
+        if raw.strip().lower() in ("false", "no", "否", "0"):
+            return None
+    if isinstance(raw, YamlMap):
+        effect = str(raw.get("effect") or "withhold").strip()
+        unknown = set(raw) - {"effect", "cap"}
+        if effect not in VETO_EFFECTS or unknown:
+            fail(f"{where}的 veto 无效：effect 可选 {'、'.join(VETO_EFFECTS)}，cap 为等级名", raw.line)
+            return None
+        if effect == "cap" and not raw.get("cap"):
+            fail(f"{where}的 veto 为 cap 时须给出 cap（最高可评等级）", raw.line)
+            return None
+        return Veto(effect=effect, cap=str(raw.get("cap")).strip() if raw.get("cap") else None)
+    fail(f"{where}的 veto 应为 true，或 {{effect: withhold|cap|zero, cap: 等级}}", raw_ind.line_of("veto"))
+    return None
 
 
 _PYDANTIC_ZH = {

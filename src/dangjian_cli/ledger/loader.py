@@ -123,14 +123,46 @@ def load(folder: Path | str) -> m.Ledger:
         for raw, values, _ in read_table(folder, specs.HONORS, errors)
     ]
     self_assessment = _load_self_assessment(folder, errors, evidence)
+    waivers = read_waivers(folder, errors)
 
     errors.raise_if_any()
     assert branch is not None
     return m.Ledger(
         path=str(folder), branch=branch, members=tuple(members), meetings=tuple(meetings),
         trainings=tuple(trainings), dues=tuple(dues), documents=tuple(documents), facilities=tuple(facilities),
-        honors=tuple(honors), self_assessment=self_assessment,
+        honors=tuple(honors), self_assessment=self_assessment, waivers=tuple(waivers),
     )
+
+
+def read_waivers(folder: Path, errors: ErrorCollector, path: Path | None = None) -> list[m.Waiver]:
+    """waivers.yaml in the branch folder, or a file given with --waivers."""
+    from dangjian_cli.ledger.yaml_source import read_yaml
+
+    if path is None:
+        path = find_record_file(folder, "waivers", errors, excel=False)
+        if path is None:
+            return []
+    try:
+        raw_rows = rows_from_yaml(specs.WAIVERS, read_yaml(path, path.name), path.name, errors)
+    except InputErrors as exc:
+        for error in exc.errors:
+            errors.add(error)
+        return []
+    waivers = []
+    for raw in raw_rows:
+        values = parse_row(specs.WAIVERS, raw, path.name, errors)
+        if values is not None:
+            waivers.append(m.Waiver(source=raw.source, **values))
+    return waivers
+
+
+def load_waivers(path: Path) -> list[m.Waiver]:
+    errors = ErrorCollector()
+    if not path.is_file():
+        raise InputErrors([InputError(file=str(path), message="找不到豁免文件")])
+    waivers = read_waivers(path.parent, errors, path)
+    errors.raise_if_any()
+    return waivers
 
 
 def _yaml_mapping(path: Path, errors: ErrorCollector):

@@ -161,6 +161,18 @@ class SelfAssessment(Record):
     source: str = ""
 
 
+class Waiver(Record):
+    """豁免: an indicator (or one of its rules) the superior has excused, until a date."""
+
+    indicator: str
+    rule: str | None = None
+    reason: str
+    approved_by: str
+    approved: dt.date | None = None
+    expires: dt.date
+    source: str = ""
+
+
 class Ledger(Record):
     path: str
     branch: Branch
@@ -172,6 +184,7 @@ class Ledger(Record):
     facilities: tuple[Facility, ...] = ()
     honors: tuple[Honor, ...] = ()
     self_assessment: dict[str, SelfAssessment] = {}
+    waivers: tuple[Waiver, ...] = ()
 
     def member(self, name: str) -> Member | None:
         for m in self.members:

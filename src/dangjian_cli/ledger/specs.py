@@ -117,3 +117,12 @@ SELF_ASSESSMENT = TableSpec("self_assessment", "自评", (
     Field("evidence", "证明材料", v.path_list, _EVIDENCE[1:]),
     Field("note", "说明", v.text, ("备注",)),
 ))
+
+WAIVERS = TableSpec("waivers", "豁免", (
+    Field("indicator", "指标", v.text, ("指标序号",), True),
+    Field("rule", "规则", v.text),
+    Field("reason", "理由", v.text, ("原因", "豁免理由"), True),
+    Field("approved_by", "批准人", v.text, ("批准单位", "批准"), True),
+    Field("approved", "批准日期", v.date),
+    Field("expires", "有效期至", v.date, ("到期日", "截止日期"), True),
+))

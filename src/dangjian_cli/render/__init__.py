@@ -1,6 +1,6 @@
 """Renderers: each turns one ``Result`` into a format (table, json, markdown, csv, xlsx)."""
 
-STATUS_ZH = {"pass": "达标", "partial": "部分达标", "fail": "未达标", "manual": "待实地核查", "n/a": "不适用"}
+STATUS_ZH = {"pass": "达标", "partial": "部分达标", "fail": "未达标", "manual": "待实地核查", "n/a": "不适用", "waived": "豁免"}
 
 
 def fmt_points(value) -> str:

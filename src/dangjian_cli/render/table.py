@@ -8,7 +8,7 @@ from rich.table import Table
 from dangjian_cli.masking import redact
 from dangjian_cli.render import STATUS_ZH, fmt_points
 
-_STATUS_STYLE = {"pass": "green", "partial": "yellow", "fail": "red", "manual": "cyan", "n/a": "dim"}
+_STATUS_STYLE = {"pass": "green", "partial": "yellow", "fail": "red", "manual": "cyan", "n/a": "dim", "waived": "magenta"}
 
 
 def print_score(result, console: Console) -> None:

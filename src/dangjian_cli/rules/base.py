@@ -45,6 +45,7 @@ class Finding:
     file: str | None = None
     record: str | None = None
     weight: Fraction = Fraction(0)  # share of the rule's units this finding stands for
+    units: int = 0  # how many missed units it stands for (扣分制 deducts per unit)
 
     def to_dict(self) -> dict:
         data = {"message": self.message, "kind": self.kind}
@@ -82,6 +83,18 @@ class Outcome:
     findings: list[Finding] = field(default_factory=list)
     gaps: list[GapItem] = field(default_factory=list)
     pending: list[GapItem] = field(default_factory=list)
+    missed: int = 0  # missed units, for 扣分制
+
+    @classmethod
+    def binary(cls, met: bool, working: str, finding: "Finding | None" = None) -> "Outcome":
+        """A rule that is simply met or not: credit 1, or 0 with one finding standing for the whole rule."""
+        if met:
+            return cls(credit=Fraction(1), working=working)
+        findings = []
+        if finding is not None:
+            finding.weight, finding.units = Fraction(1), 1
+            findings.append(finding)
+        return cls(credit=Fraction(0), working=working, findings=findings, missed=1)
 
 
 class Tally:
@@ -99,6 +112,7 @@ class Tally:
     def miss(self, finding: Finding, units: int = 1) -> None:
         """`finding` stands for `units` missed units (e.g. one member's several unpaid months)."""
         self.missed += units
+        finding.units = units
         self.gap_findings.append((finding, units))
 
     @property
@@ -111,7 +125,7 @@ class Tally:
         for finding, units in self.gap_findings:
             finding.weight = Fraction(units, self.due)
         return Outcome(credit=Fraction(self.met, self.due), working=working,
-                       findings=[f for f, _ in self.gap_findings] + self.other, **extra)
+                       findings=[f for f, _ in self.gap_findings] + self.other, missed=self.missed, **extra)
 
 
 def evidence_problems(record_source: str, evidence, what: str) -> list[Finding]:

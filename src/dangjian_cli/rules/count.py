@@ -13,7 +13,6 @@ Credit: 1 if met, else 0.
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Literal
 
 from dangjian_cli.rules.base import Finding, Outcome, RuleParams
@@ -41,8 +40,5 @@ def evaluate(ledger, window, params: Params, indicator) -> Outcome:
     number = counted(ledger, params.of, day)
     what = OF_ZH[params.of]
     working = f"{what} {number} 人（应≥{params.min}）"
-    if number >= params.min:
-        return Outcome(credit=Fraction(1), working=working)
-    return Outcome(credit=Fraction(0), working=working,
-                   findings=[Finding(f"{what}只有 {number} 人，应至少 {params.min} 人（截至 {day}）", subject=what,
-                                     weight=Fraction(1))])
+    return Outcome.binary(number >= params.min, working,
+                          Finding(f"{what}只有 {number} 人，应至少 {params.min} 人（截至 {day}）", subject=what))

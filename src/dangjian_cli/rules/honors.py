@@ -14,7 +14,6 @@ dated before it: they are standing titles), else 0.
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict
@@ -63,9 +62,10 @@ def evaluate(ledger, window, params: Params, indicator) -> Outcome:
         if not in_time:
             continue
         if all_ok(honor.evidence):
-            return Outcome(credit=Fraction(1), working=f"{honor.kind}：{honor.title or ''}（{honor.level or ''}，{honor.date}）")
+            return Outcome.binary(True, f"{honor.kind}：{honor.title or ''}（{honor.level or ''}，{honor.date}）")
         problems = evidence_problems(honor.source, honor.evidence, f"{honor.kind}“{honor.title or ''}”")
         findings.extend(problems or [Finding(f"{honor.kind}“{honor.title or ''}”未提供证明材料，不计", kind="evidence",
                                              record=honor.source)])
-    findings.insert(0, Finding(f"评定期内没有符合条件的荣誉：{wanted}", subject=wanted, weight=Fraction(1)))
-    return Outcome(credit=Fraction(0), working=f"无{wanted}", findings=findings)
+    outcome = Outcome.binary(False, f"无{wanted}", Finding(f"评定期内没有符合条件的荣誉：{wanted}", subject=wanted))
+    outcome.findings.extend(findings)
+    return outcome

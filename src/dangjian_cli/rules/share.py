@@ -41,6 +41,6 @@ def evaluate(ledger, window, params: Params, indicator) -> Outcome:
         else:
             here += 1
     for f in findings:
-        f.weight = Fraction(1, len(committee))
+        f.weight, f.units = Fraction(1, len(committee)), 1
     return Outcome(credit=Fraction(here, len(committee)), working=f"班子成员组织关系在本支部 {here}/{len(committee)} 人",
-                   findings=findings)
+                   findings=findings, missed=len(findings))

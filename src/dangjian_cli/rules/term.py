@@ -7,8 +7,6 @@ No parameters. Uses branch.yaml `term: {start, years}` (years defaults to 3); no
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from dangjian_cli.rules.base import Finding, Outcome, RuleParams
 
 KIND = "term"
@@ -33,6 +31,5 @@ def evaluate(ledger, window, params: Params, indicator) -> Outcome:
     if ends is None:
         return Outcome(credit=None, working="未登记任期，不适用")
     if ends > window.end:
-        return Outcome(credit=Fraction(1), working=f"本届任期至 {ends}")
-    return Outcome(credit=Fraction(0), working=f"本届任期已于 {ends} 届满",
-                   findings=[Finding(f"班子任期已于 {ends} 届满，应按期换届", weight=Fraction(1))])
+        return Outcome.binary(True, f"本届任期至 {ends}")
+    return Outcome.binary(False, f"本届任期已于 {ends} 届满", Finding(f"班子任期已于 {ends} 届满，应按期换届"))
