@@ -28,7 +28,8 @@ def test_score_json_keys(branch_dir):
     for key in ("branch", "rubric", "window", "total", "max", "percent", "rating", "five_star", "areas",
                 "indicators", "gaps"):
         assert key in data
-    assert data["rubric"] == {"id": "dongguan-5star", "title": "东莞市社会组织“五星级党组织”评定标准"}
+    assert data["rubric"]["id"] == "dongguan-5star" and data["rubric"]["title"] == "东莞市社会组织“五星级党组织”评定标准"
+    assert data["rubric"]["tiers"] == [{"label": "五星级", "min": 90}]
     assert data["window"] == {"from": "2024-01", "to": "2024-12", "as_of": "2025-01-15"}
     assert [i["id"] for i in data["indicators"]] == [str(n) for n in range(1, 34)]
     assert {"id", "area", "points", "max", "status", "findings"} <= set(data["indicators"][0])

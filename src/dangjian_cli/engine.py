@@ -11,7 +11,7 @@ from typing import Iterable
 
 from dangjian_cli.ledger.models import Ledger, Waiver
 from dangjian_cli.periods import Window
-from dangjian_cli.result import AreaResult, IndicatorResult, Result, RuleResult, scaled
+from dangjian_cli.result import AreaResult, IndicatorResult, Result, RuleResult, number, scaled
 from dangjian_cli.rubric import Indicator, Rubric, Rule, Veto
 from dangjian_cli.rules import RULES
 from dangjian_cli.rules.base import Finding, GapItem, IndicatorRef
@@ -59,7 +59,8 @@ def evaluate(rubric: Rubric, ledger: Ledger, window: Window, waivers: Iterable[W
 
     return Result(
         branch={"name": ledger.branch.name, "path": ledger.path},
-        rubric={"id": rubric.id, "title": rubric.title},
+        rubric={"id": rubric.id, "title": rubric.title,
+                "tiers": [{"label": t.label, "min": number(t.min)} for t in rubric.tiers]},
         window=window.to_dict(),
         total=total, max=maximum, percent=percent, rating=rating, areas=areas,
         gaps=ordered(gaps), pending=ordered(pending), notices=notices(ledger, window) + waiver_notices,
@@ -141,7 +142,8 @@ def _indicator(indicator: Indicator, ledger: Ledger, window: Window, waivers: li
         outcome = RULES[rule.kind].evaluate(ledger, window, rule.params, ref)
         outcomes.append(outcome)
         rule_results.append(RuleResult(rule.kind, rule.label, outcome.credit is not None, outcome.credit,
-                                       outcome.working, outcome.findings, missed=outcome.missed))
+                                       outcome.working, outcome.findings, missed=outcome.missed, met=outcome.met,
+                                       params=rule.params))
     for waiver in rule_waivers:
         if id(waiver) not in used:
             notices_out.append(Finding(f"豁免指向指标 {indicator.id} 中不存在的规则“{waiver.rule}”（{waiver.source}），未采用",

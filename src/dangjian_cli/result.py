@@ -37,6 +37,12 @@ class RuleResult:
     findings: list[Finding]
     missed: int = 0
     waived: bool = False
+    met: int | None = None  # met units where the rule counts units
+    params: object = None  # the rule's validated parameters (rules.<kind>.Params)
+
+    @property
+    def due(self) -> int | None:
+        return None if self.met is None else self.met + self.missed
 
     def to_dict(self) -> dict:
         data = {"kind": self.kind, "label": self.label, "applicable": self.applicable,

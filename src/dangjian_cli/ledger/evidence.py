@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from pathlib import Path
 
 from dangjian_cli.ledger.models import Evidence
@@ -15,6 +16,7 @@ class EvidenceResolver:
     def __init__(self, folder: Path):
         self.root = os.path.realpath(folder)
         self._cache: dict[str, Evidence] = {}
+        self._dirs: dict[tuple[str, ...], str] = {}  # folder parts → real path (folders repeat a lot)
 
     def resolve(self, written: str) -> Evidence:
         found = self._cache.get(written)
@@ -34,9 +36,25 @@ class EvidenceResolver:
             return Evidence(path=path, status="rejected", reason="路径含“..”，指向支部文件夹之外")
         if not parts:
             return Evidence(path=path, status="missing", reason="路径为空")
-        full = os.path.realpath(os.path.join(self.root, *parts))
-        if full != self.root and not full.startswith(self.root + os.sep):
+        folder = self._real_dir(tuple(parts[:-1]))
+        if not self._inside(folder):
             return Evidence(path=path, status="rejected", reason="链接指向支部文件夹之外")
-        if not os.path.exists(full):
+        full = os.path.join(folder, parts[-1])
+        try:
+            if stat.S_ISLNK(os.lstat(full).st_mode):
+                full = os.path.realpath(full)
+                if not self._inside(full):
+                    return Evidence(path=path, status="rejected", reason="链接指向支部文件夹之外")
+                os.stat(full)
+        except (OSError, ValueError):
             return Evidence(path=path, status="missing", reason="证明材料缺失")
         return Evidence(path="/".join(parts), status="ok")
+
+    def _inside(self, real: str) -> bool:
+        return real == self.root or real.startswith(self.root + os.sep)
+
+    def _real_dir(self, parts: tuple[str, ...]) -> str:
+        found = self._dirs.get(parts)
+        if found is None:
+            found = self._dirs[parts] = os.path.realpath(os.path.join(self.root, *parts))
+        return found

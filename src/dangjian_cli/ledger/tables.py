@@ -96,13 +96,12 @@ def rows_from_sheet(spec: TableSpec, sheet_name: str, rows: list[tuple[int, list
             if f.required and f.name not in present:
                 errors.add(InputError(file=display, sheet=sheet_name, row=header_row, field=f.label,
                                       message=f"缺少必填列「{f.label}」（表头第 1 行）"))
+    columns = [(int(index_text), name, column_letter(int(index_text))) for index_text, name in mapping.items()]
     result = []
     for number, cells in data:
-        raw = {}
-        for index_text, name in mapping.items():
-            index = int(index_text)
-            value = cells[index] if index < len(cells) else None
-            raw[name] = RawCell(value=value, column=column_letter(index))
+        width = len(cells)
+        raw = {name: RawCell(value=cells[index] if index < width else None, column=letter)
+               for index, name, letter in columns}
         result.append(RawRow(source=f"{display} 第{number}行", row=number, line=None, cells=raw))
     return result
 

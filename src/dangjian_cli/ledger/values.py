@@ -171,6 +171,8 @@ def choice(table: dict[str, str], what: str):
             raise BadValue(f"未知的{what}“{text(value)}”；可填：{accepted}")
         return found
 
+    parse.vocabulary = table  # normalised spelling → canonical value (templates build dropdowns from it)
+    parse.multiple = False
     return parse
 
 
@@ -185,6 +187,8 @@ def choices(table: dict[str, str], what: str, separators: str):
             raise BadValue(f"{what}为空")
         return tuple(dict.fromkeys(single(p) for p in parts))
 
+    parse.vocabulary = table
+    parse.multiple = True
     return parse
 
 

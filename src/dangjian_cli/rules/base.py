@@ -84,6 +84,7 @@ class Outcome:
     gaps: list[GapItem] = field(default_factory=list)
     pending: list[GapItem] = field(default_factory=list)
     missed: int = 0  # missed units, for 扣分制
+    met: int | None = None  # met units, for rules that count units (frequency, documents …)
 
     @classmethod
     def binary(cls, met: bool, working: str, finding: "Finding | None" = None) -> "Outcome":
@@ -125,7 +126,8 @@ class Tally:
         for finding, units in self.gap_findings:
             finding.weight = Fraction(units, self.due)
         return Outcome(credit=Fraction(self.met, self.due), working=working,
-                       findings=[f for f, _ in self.gap_findings] + self.other, missed=self.missed, **extra)
+                       findings=[f for f, _ in self.gap_findings] + self.other, missed=self.missed, met=self.met,
+                       **extra)
 
 
 def evidence_problems(record_source: str, evidence, what: str) -> list[Finding]:
