@@ -60,7 +60,7 @@ def evaluate(rubric: Rubric, ledger: Ledger, window: Window, waivers: Iterable[W
     return Result(
         branch={"name": ledger.branch.name, "path": ledger.path},
         rubric={"id": rubric.id, "title": rubric.title,
-                "tiers": [{"label": t.label, "min": number(t.min)} for t in rubric.tiers]},
+                "tiers": [{"label": t.label, "min": number(t.min)} for t in rubric.tiers], "unrated": rubric.unrated},
         window=window.to_dict(),
         total=total, max=maximum, percent=percent, rating=rating, areas=areas,
         gaps=ordered(gaps), pending=ordered(pending), notices=notices(ledger, window) + waiver_notices,

@@ -84,6 +84,7 @@ class Rubric:
     tiers: tuple[Tier, ...]
     areas: tuple[Area, ...]
     path: str
+    unrated: str = "未达等级"  # what to print when no tier is reached (五星级 rubric: 未达星级)
 
     def indicators(self):
         for area in self.areas:
@@ -209,7 +210,8 @@ def load(name_or_path: str | None = None) -> Rubric:
     if problems:
         raise InputErrors(problems)
     return Rubric(id=rubric_id, title=text(data, "title", "评分标准"), source=text(data, "source", "", required=False),
-                  total=total or Decimal(0), tiers=tuple(tiers), areas=tuple(areas), path=str(path))
+                  total=total or Decimal(0), tiers=tuple(tiers), areas=tuple(areas), path=str(path),
+                  unrated=text(data, "unrated", "", required=False) or "未达等级")
 
 
 _TRUE = ("true", "yes", "是", "1")

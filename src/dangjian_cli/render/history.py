@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.table import Table
 
 from dangjian_cli.masking import redact
-from dangjian_cli.render import STATUS_ZH, fmt_points
+from dangjian_cli.render import STATUS_ZH, fmt_points, rating_text
 
 
 def print_trend(data: dict, console) -> None:
@@ -19,7 +19,7 @@ def print_trend(data: dict, console) -> None:
         table.add_column(col, justify="right")
     for year in data["years"]:
         table.add_row(str(year["year"]), *(fmt_points(a["points"]) for a in year["areas"]), fmt_points(year["total"]),
-                      f"{fmt_points(year['percent'])}%", year["rating"] or "未达星级")
+                      f"{fmt_points(year['percent'])}%", rating_text(year["rating"], data["rubric"]))
     console.print(table)
     if not data["regressions"]:
         console.print("[green]没有指标比上一年退步。[/green]")
@@ -37,7 +37,7 @@ def print_diff(data: dict, console) -> None:
     before, after = data["from"], data["to"]
     console.print(redact(f"[bold]{data['branch']['name']}[/bold]  {before['year']} → {after['year']}"))
     console.print(f"总分 {fmt_points(before['total'])} → {fmt_points(after['total'])}；"
-                  f"评定 {before['rating'] or '未达星级'} → {after['rating'] or '未达星级'}")
+                  f"评定 {rating_text(before['rating'], data['rubric'])} → {rating_text(after['rating'], data['rubric'])}")
     if not data["changes"]:
         console.print("两年各指标得分与问题均无变化。")
         return

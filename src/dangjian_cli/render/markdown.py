@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dangjian_cli.masking import redact
-from dangjian_cli.render import STATUS_ZH, fmt_points
+from dangjian_cli.render import STATUS_ZH, fmt_points, rating_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -40,7 +40,7 @@ def _environment():
     env.filters["pts"] = fmt_points
     env.filters["cell"] = lambda text: str(text or "").replace("|", "\\|").replace("\n", " ")
     env.globals.update(STATUS_ZH=STATUS_ZH, STATE_ZH=STATE_ZH, STATE_SHORT=STATE_SHORT, rate=rate,
-                       deadline=deadline, signed=signed)
+                       deadline=deadline, signed=signed, rating_text=rating_text)
     return env
 
 

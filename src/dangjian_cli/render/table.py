@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dangjian_cli.masking import redact
-from dangjian_cli.render import STATUS_ZH, fmt_points
+from dangjian_cli.render import STATUS_ZH, fmt_points, rating_text
 
 _STATUS_STYLE = {"pass": "green", "partial": "yellow", "fail": "red", "manual": "cyan", "n/a": "dim", "waived": "magenta"}
 
@@ -35,7 +35,7 @@ def print_score(result, console: Console) -> None:
         summary.add_row(area.id + ("（加分）" if area.bonus else ""), fmt_points(area.points), fmt_points(area.max))
     summary.add_row("[bold]合计[/bold]", f"[bold]{fmt_points(result.total)}[/bold]", fmt_points(result.max))
     console.print(summary)
-    rating = result.rating or "未达星级"
+    rating = rating_text(result.rating, result.rubric)
     colour = "green" if result.rating else "red"
     line = f"总分 [bold]{fmt_points(result.total)}[/bold] / {fmt_points(result.max)}（{fmt_points(result.percent)}%）  评定：[bold {colour}]{rating}[/bold {colour}]"
     if result.vetoed_by:

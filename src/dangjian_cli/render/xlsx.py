@@ -14,7 +14,7 @@ import unicodedata
 from decimal import Decimal
 
 from dangjian_cli.masking import redact
-from dangjian_cli.render import fmt_points
+from dangjian_cli.render import fmt_points, rating_text
 
 FONT = "宋体"
 BODY = 11
@@ -381,7 +381,7 @@ def _sheet_申报表(ws, result, plan, s: _Styles) -> None:
     w.height(row, 130)
     row += 1
     w.put(row, "A", "备注", align=label)
-    rating = result.rating or "未达星级"
+    rating = rating_text(result.rating, result.rubric)
     note = (f"按台账自评总分 {_pts(result.total)} 分（满分 {_pts(result.max)} 分，得分率 {_pts(result.percent)}%），"
             f"自评结果：{rating}。各项得分见“评定标准”表（附件1），问题及整改见“问题清单”“下一步”表。")
     if plan.main and not plan.main.reached:
@@ -451,7 +451,7 @@ def _sheet_评定标准(ws, result, s: _Styles) -> None:
     w.put(row, "A", "合计", "D", font=s.bold, align=centre)
     w.put(row, "E", result.max, font=s.bold, align=centre)
     w.put(row, "F", result.total, font=s.bold, align=centre)
-    rating = result.rating or "未达星级"
+    rating = rating_text(result.rating, result.rubric)
     text = f"得分率 {_pts(result.percent)}%，自评结果：{rating}"
     if result.max != sum((a.nominal for a in result.areas if not a.bonus), Decimal(0)):
         text += "（满分按适用指标计，不适用的指标不计入）"
@@ -498,7 +498,7 @@ def _sheet_问题清单(ws, result, plan, s: _Styles) -> None:
           align=s.align("center", wrap=False), border=False, grow=False)
     w.height(1, 40)
     lead = (f"评定期间 {result.window['from']} 至 {result.window['to']}，截至 {result.window['as_of']}。"
-            f"自评 {_pts(result.total)}/{_pts(result.max)} 分（{_pts(result.percent)}%），{result.rating or '未达星级'}")
+            f"自评 {_pts(result.total)}/{_pts(result.max)} 分（{_pts(result.percent)}%），{rating_text(result.rating, result.rubric)}")
     if plan.main and not plan.main.reached:
         lead += f"，距{plan.main.label}还差 {_pts(plan.main.short)} 分"
         if plan.main.reachable:
@@ -594,7 +594,7 @@ def _sheet_下一步(ws, result, plan, s: _Styles) -> None:
     # summary
     row = 4
     summary = [("当前得分", f"{_pts(result.total)} / {_pts(result.max)} 分（得分率 {_pts(result.percent)}%），"
-                            f"{result.rating or '未达星级'}")]
+                            f"{rating_text(result.rating, result.rubric)}")]
     if main:
         summary.append((f"{main.label}线", f"得分率 ≥ {_pts(main.min_percent)}%，即 {_pts(main.needed)} 分"))
         if main.reached:
