@@ -1139,15 +1139,6 @@ def _esc(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def _col(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def _width(value: Any) -> int:
     """Display width: CJK characters (3 bytes in UTF-8) count double."""
     if isinstance(value, dt.date):
@@ -1179,7 +1170,9 @@ def _xlsx_bytes(sheets: list[tuple[str, list[tuple[str, str]], list[list[Any]]]]
 
     sheet_xml = []
     for number, (_, columns, rows) in enumerate(sheets):
-        letters = [_col(i) for i in range(len(columns))]
+        from dangjian_cli.ledger.xlsx_source import column_letter
+
+        letters = [column_letter(i) for i in range(len(columns))]
         widths = [_width(h) + 2 for h, _ in columns]
         xfs = [_XF[kind] for _, kind in columns]
         out = ['<row r="1">']

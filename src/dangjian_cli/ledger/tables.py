@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from dangjian_cli.errors import ErrorCollector, InputError
 from dangjian_cli.ledger import values as v
+from dangjian_cli.ledger.xlsx_source import column_letter
 from dangjian_cli.ledger.vocab import normalise
 
 
@@ -53,15 +54,6 @@ class RawRow:
     cells: dict[str, RawCell]  # field name → cell
 
 
-def column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def map_headers(spec: TableSpec, headers: list[tuple[str, str]], display: str, errors: ErrorCollector,
                 sheet: str | None = None, row: int | None = None, line: int | None = None) -> dict[str, str]:
     """(header text, key) pairs → {key: field name}; two headers naming one field is an error."""
@@ -95,7 +87,7 @@ def rows_from_sheet(spec: TableSpec, sheet_name: str, rows: list[tuple[int, list
         for f in spec.fields:
             if f.required and f.name not in present:
                 errors.add(InputError(file=display, sheet=sheet_name, row=header_row, field=f.label,
-                                      message=f"缺少必填列「{f.label}」（表头第 1 行）"))
+                                      message=f"缺少必填列「{f.label}」（表头第 {header_row} 行）"))
     columns = [(int(index_text), name, column_letter(int(index_text))) for index_text, name in mapping.items()]
     result = []
     for number, cells in data:

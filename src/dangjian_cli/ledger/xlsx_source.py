@@ -1,0 +1,875 @@
+"""Read the first sheet of a ledger ``.xlsx`` file — safely.
+
+LEDGER.md: an xlsx is refused (input error naming the file) when it is not a readable zip, when a part
+would inflate past 64 MiB, when a sheet declares a DTD or entities, or when a sheet's used range exceeds
+100,000 rows or 200 columns — checked *before* parsing, because python-calamine aborts the whole process
+(uncatchably: a Rust allocation failure) on a tiny sheet holding one cell at XFD1048576.
+
+So :func:`read_first_sheet` works in two stages on one in-memory copy of the file (the guard's verdict
+applies to exactly the bytes the parser later sees; nothing can change the file in between):
+
+1. **guard** (pure Python, no parsing library): magic bytes (an OLE/CFB file is an encrypted xlsx or an
+   old .xls), the zip's end record and central directory (≤ 10,000 parts, no duplicate names, no
+   declared size over 64 MiB), then every part python-calamine will read — ``xl/workbook.xml``, its
+   ``.rels``, ``xl/sharedStrings.xml``, ``xl/styles.xml`` and the first sheet, found the way calamine
+   finds it — is inflated in a stream that stops at 64 MiB of *actual* output (a lying header does not
+   help), checked to be UTF-8 and scanned for ``<!DOCTYPE``/``<!ENTITY``. The inflated first sheet
+   (≤ 64 MiB by then) is scanned for its used range: ``<dimension ref>``, every ``<row r>``/``<c r>``
+   and the implicit positions of cells without ``r`` must stay within 100,000 rows × 200 columns;
+   formula cells without a cached value and error cells (``#N/A`` …) are noted on the way. A quick
+   scan (a few byte searches) settles the usual sheet whose every cell says ``<c r="…"``; anything
+   else is followed event by event exactly as calamine's reader would (``_SheetScanner``).
+2. **read** with python-calamine (≈ 10× faster than openpyxl here; see ``docs/xlsx-reader.md``).
+   Calamine already returns dates for every date number format, including the Chinese built-in ids
+   27–36 and 50–58 and custom ``yyyy"年"m"月"d"日"`` (tests pin this), and honours ``date1904``.
+
+Values handed back: ``None`` (empty), ``str``, ``int`` (a whole number, as YAML would give it), ``float``,
+``bool``, ``datetime.date``/``datetime.datetime``/``datetime.time``. Error cells come back as their text
+(``"#N/A"``) rather than silently empty; a duration format (``[h]:mm``) gives its number of days.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import posixpath
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from dangjian_cli.errors import InputError, InputErrors
+
+MAX_FILE_BYTES = 256 * 1024 * 1024  # read once into memory; a ledger workbook is far smaller
+MAX_PART_BYTES = 64 * 1024 * 1024  # LEDGER.md: no part may inflate past 64 MiB
+MAX_PARTS = 10_000
+MAX_CENTRAL_DIR_BYTES = 16 * 1024 * 1024
+MAX_ROWS = 100_000
+MAX_COLS = 200
+# calamine builds a dense grid of rows × columns; a sparse sheet at the row and column limits (A1 and
+# GR100000) would take ~1 GB and 9 s. A real ledger is far below this area.
+MAX_CELLS = 2_000_000
+MAX_REPORTED_CELLS = 50  # formula cells listed one by one before a summary line
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_EOCD = b"PK\x05\x06"
+_ZIP64_LOCATOR = b"PK\x06\x07"
+_ZIP64_EOCD = b"PK\x06\x06"
+_LOCAL_HEADER = b"PK\x03\x04"
+_OUT_CHUNK = 1 << 20
+_IN_CHUNK = 1 << 16
+
+
+@dataclass(frozen=True)
+class SheetData:
+    """The first sheet: its name and every row from row 1 (the header) down.
+
+    ``rows`` holds ``(row number, values)``; row numbers are the spreadsheet's own (1-based), values[0]
+    is column A. All rows have the same length. Trailing fully-empty rows are dropped.
+    """
+
+    sheet: str
+    rows: list[tuple[int, list]]
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+# ---------------------------------------------------------------------------------------------------------
+# public entry point
+
+
+def read_first_sheet(path: Path, display_name: str) -> SheetData:
+    """Guard, then read the first sheet of ``path``; raise :class:`InputErrors` on any problem."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise _fail(display_name, f"无法打开文件：{exc.strerror or exc}") from None
+    if len(head) > MAX_FILE_BYTES:
+        raise _fail(display_name, f"文件超过 {MAX_FILE_BYTES // (1024 * 1024)} MiB，不像是台账表格，拒绝读取")
+    plan = _Guard(head, display_name).run()
+    return _read_with_calamine(head, display_name, plan)
+
+
+def guard_xlsx(data: bytes, display_name: str) -> None:
+    """The pre-parse check alone: raise :class:`InputErrors` if ``data`` must not reach a parser."""
+    _Guard(data, display_name).run()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# errors
+
+
+def _fail(file: str, message: str, **place) -> InputErrors:
+    return InputErrors([InputError(file=file, message=message, **place)])
+
+
+_NOT_XLSX = "不是有效的 .xlsx 文件"
+_RESAVE = "请在 Excel/WPS 中打开后另存为 .xlsx 再试"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# the guard
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What the guard learned that the reader needs."""
+
+    sheet: str
+    error_cells: dict  # (row0, col0) -> "#N/A"
+
+
+class _Guard:
+    def __init__(self, data: bytes, display_name: str):
+        self.data = data
+        self.file = display_name
+        self.sheet_name: str | None = None
+
+    def fail(self, message: str, **place) -> InputErrors:
+        if self.sheet_name is not None and "sheet" not in place:
+            place["sheet"] = self.sheet_name
+        return _fail(self.file, message, **place)
+
+    # -- the whole check ------------------------------------------------------------------------------
+    def run(self) -> _Plan:
+        data = self.data
+        if data[:8] == _OLE_MAGIC:
+            raise self.fail(
+                "这是加密（设置了打开密码）的 Excel 文件或旧版 .xls 文件（OLE 复合文档），dj 无法读取；"
+                "请在 Excel/WPS 中取消密码并另存为 .xlsx 后再试"
+            )
+        if data[:2] != b"PK":
+            raise self.fail(f"{_NOT_XLSX}（不是 zip 压缩包），{_RESAVE}")
+        self._check_end_record()
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+            infos = archive.infolist()
+        except Exception:  # zipfile raises many kinds on a damaged directory
+            raise self.fail(f"文件已损坏或不完整（zip 结构无法读取），{_RESAVE}") from None
+        if len(infos) > MAX_PARTS:
+            raise self.fail(f"压缩包内部件过多（{len(infos)} 个，上限 {MAX_PARTS}），拒绝读取")
+
+        parts: dict[str, zipfile.ZipInfo] = {}
+        for info in infos:
+            key = info.filename.replace("\\", "/").lower()
+            if key in parts:
+                raise self.fail(f"压缩包内有重名部件「{info.filename}」，文件结构异常，拒绝读取")
+            parts[key] = info
+            if info.file_size > MAX_PART_BYTES:
+                raise self.fail(self._bomb_message(info.filename))
+
+        # The parts python-calamine reads when it opens the workbook (looked up case-insensitively).
+        rels_info = parts.get("xl/_rels/workbook.xml.rels")
+        book_info = parts.get("xl/workbook.xml")
+        if rels_info is None or book_info is None:
+            raise self.fail(f"{_NOT_XLSX}（缺少 xl/workbook.xml 或其关系文件），{_RESAVE}")
+        for name in ("xl/sharedStrings.xml", "xl/styles.xml"):
+            info = parts.get(name.lower())
+            if info is not None:
+                for _ in self._inflate(info):
+                    pass
+        rels = self._inflate_all(rels_info)
+        book = self._inflate_all(book_info)
+
+        sheet_name, rel_id = _first_sheet(book, self)
+        if sheet_name is None:
+            raise self.fail("工作簿中没有工作表")
+        self.sheet_name = sheet_name
+        targets = _relationships(rels, self)
+        target = targets.get(rel_id) if rel_id is not None else None
+        if target is None:
+            raise self.fail(f"{_NOT_XLSX}（找不到第一个工作表对应的部件），{_RESAVE}")
+        candidates = [parts[c.lower()] for c in _sheet_part_candidates(target) if c.lower() in parts]
+        if not candidates:
+            raise self.fail(f"{_NOT_XLSX}（缺少工作表部件 {target}），{_RESAVE}")
+        error_cells: dict = {}
+        seen: set[str] = set()
+        for info in candidates:
+            if info.filename in seen:
+                continue
+            seen.add(info.filename)
+            xml = self._inflate_all(info)  # ≤ 64 MiB, counted while inflating
+            found = _quick_scan(xml, self)
+            if found is None:  # something unusual: follow calamine's reader event by event
+                scanner = _SheetScanner(self)
+                scanner.feed(xml)
+                scanner.close()
+                _area_check(self, scanner.max_row, scanner.max_col)
+                found = scanner.formula_cells, scanner.error_cells
+            formula_cells, cells_in_error = found
+            if formula_cells:
+                raise self._formula_errors(formula_cells)
+            error_cells.update(cells_in_error)
+        return _Plan(sheet=sheet_name, error_cells=error_cells)
+
+    # -- zip structure --------------------------------------------------------------------------------
+    def _check_end_record(self) -> None:
+        """Count parts from the end record before zipfile builds one object per part."""
+        data = self.data
+        tail_start = max(0, len(data) - (22 + 0xFFFF))
+        tail = data[tail_start:]
+        at = tail.rfind(_EOCD)
+        if at < 0 or len(tail) - at < 22:
+            raise self.fail(f"文件已损坏或不完整（找不到 zip 目录），{_RESAVE}")
+        if tail.count(_EOCD) > 1:
+            raise self.fail(f"文件结构异常（zip 目录结尾记录不止一个），{_RESAVE}")
+        (_, _, _, _, entries, cd_size, _, _) = struct.unpack_from("<4s4H2LH", tail, at)
+        if entries == 0xFFFF or cd_size == 0xFFFFFFFF:
+            loc = tail_start + at - 20
+            if loc >= 0 and data[loc:loc + 4] == _ZIP64_LOCATOR:
+                (eocd64_offset,) = struct.unpack_from("<Q", data, loc + 8)
+                if data[eocd64_offset:eocd64_offset + 4] == _ZIP64_EOCD and eocd64_offset + 56 <= len(data):
+                    entries, cd_size = struct.unpack_from("<QQ", data, eocd64_offset + 32)
+        if entries > MAX_PARTS:
+            raise self.fail(f"压缩包内部件过多（{entries} 个，上限 {MAX_PARTS}），拒绝读取")
+        if cd_size > MAX_CENTRAL_DIR_BYTES:
+            raise self.fail("压缩包目录过大，文件结构异常，拒绝读取")
+
+    def _bomb_message(self, name: str) -> str:
+        return f"压缩包内部件「{name}」解压后超过 {MAX_PART_BYTES // (1024 * 1024)} MiB，疑似压缩炸弹，拒绝读取"
+
+    def _inflate(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
+        """Yield the part's bytes, counting what really comes out, and scan them for DTD markup."""
+        data = self.data
+        damaged = f"文件已损坏（部件「{info.filename}」无法解压），{_RESAVE}"
+        if info.flag_bits & 0x1:
+            raise self.fail(f"部件「{info.filename}」被加密，dj 无法读取；{_RESAVE}")
+        off = info.header_offset
+        if off < 0 or data[off:off + 4] != _LOCAL_HEADER or off + 30 > len(data):
+            raise self.fail(damaged)
+        name_len, extra_len = struct.unpack_from("<HH", data, off + 26)
+        start = off + 30 + name_len + extra_len
+        end = start + info.compress_size
+        if end > len(data):
+            raise self.fail(f"文件已损坏或不完整（部件「{info.filename}」被截断），{_RESAVE}")
+        raw = memoryview(data)[start:end]
+        dtd = _MarkupWatch(self, info.filename)
+        total = 0
+        crc = 0
+        if info.compress_type == zipfile.ZIP_STORED:
+            if len(raw) > MAX_PART_BYTES:
+                raise self.fail(self._bomb_message(info.filename))
+            for i in range(0, len(raw), _OUT_CHUNK):
+                chunk = bytes(raw[i:i + _OUT_CHUNK])
+                crc = zlib.crc32(chunk, crc)
+                dtd.feed(chunk)
+                yield chunk
+            total = len(raw)
+        elif info.compress_type == zipfile.ZIP_DEFLATED:
+            inflater = zlib.decompressobj(-15)
+            try:
+                for i in range(0, len(raw), _IN_CHUNK):
+                    pending = raw[i:i + _IN_CHUNK]
+                    while True:
+                        out = inflater.decompress(pending, _OUT_CHUNK)
+                        total += len(out)
+                        if total > MAX_PART_BYTES:
+                            raise self.fail(self._bomb_message(info.filename))
+                        if out:
+                            crc = zlib.crc32(out, crc)
+                            dtd.feed(out)
+                            yield out
+                        pending = inflater.unconsumed_tail
+                        if inflater.eof or (not pending and len(out) < _OUT_CHUNK):
+                            break
+                    if inflater.eof:
+                        break
+            except zlib.error:
+                raise self.fail(damaged) from None
+            if not inflater.eof:
+                raise self.fail(damaged)
+        else:
+            raise self.fail(f"部件「{info.filename}」使用了不支持的压缩方式，{_RESAVE}")
+        dtd.close()
+        if total != info.file_size or crc != info.CRC:
+            raise self.fail(damaged)
+
+    def _inflate_all(self, info: zipfile.ZipInfo) -> bytes:
+        return b"".join(self._inflate(info))
+
+    def _formula_errors(self, cells: list[tuple[int, int]]) -> InputErrors:
+        message = "公式没有计算结果，请在 Excel/WPS 中打开并保存后再试"
+        errors = [
+            InputError(file=self.file, message=message, sheet=self.sheet_name, row=row + 1,
+                       column=column_letter(col))
+            for row, col in cells[:MAX_REPORTED_CELLS]
+        ]
+        if len(cells) > MAX_REPORTED_CELLS:
+            errors.append(InputError(
+                file=self.file, sheet=self.sheet_name,
+                message=f"另有 {len(cells) - MAX_REPORTED_CELLS} 个公式单元格没有计算结果，请在 Excel/WPS 中打开并保存后再试"))
+        return InputErrors(errors)
+
+
+class _MarkupWatch:
+    """Refuse a part that is not UTF-8, or that has ``<!DOCTYPE``/``<!ENTITY`` (any case) anywhere.
+
+    Our scanners read bytes as ASCII-compatible markup; a UTF-16 or ISO-2022 part would be tokenised
+    differently by calamine's XML reader, so anything but UTF-8 (what Excel and WPS write) is refused.
+    """
+
+    _PATTERN = re.compile(rb"<!(?i:doctype|entity)")
+    _ENCODING = re.compile(rb"""^<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
+
+    def __init__(self, guard: "_Guard", part: str):
+        self.guard = guard
+        self.part = part
+        self.carry = b""
+        self.prolog: bytes | None = b""
+
+    def feed(self, chunk: bytes) -> None:
+        if self.prolog is not None:
+            self.prolog += chunk[:256]
+            if len(self.prolog) >= 256:
+                self._check_prolog(self.prolog)
+                self.prolog = None
+        window = self.carry + chunk[:16] if self.carry else b""
+        if (window and self._PATTERN.search(window)) or self._PATTERN.search(chunk):
+            raise self.guard.fail(f"部件「{self.part}」含有 DTD/实体声明（<!DOCTYPE 或 <!ENTITY），拒绝读取")
+        self.carry = chunk[-8:]
+
+    def close(self) -> None:
+        if self.prolog is not None:
+            self._check_prolog(self.prolog)
+            self.prolog = None
+
+    def _check_prolog(self, head: bytes) -> None:
+        if head.startswith(b"\xef\xbb\xbf"):
+            head = head[3:]
+        bad = head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head[:8]
+        m = self._ENCODING.match(head.lstrip())
+        if m is not None and m.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
+            bad = True
+        if bad:
+            raise self.guard.fail(f"部件「{self.part}」不是 UTF-8 编码，dj 无法安全读取；{_RESAVE}")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# XML tokenising that mirrors quick-xml (what calamine uses): '<!--…-->', '<![CDATA[…]]>', '<?…?>',
+# other '<!…' (a DTD), and tags whose end is the first '>' outside quotes. The last alternative (a bare
+# '<') matches only when nothing else does: an incomplete token at the end of a chunk, or garbage.
+
+_TOKEN = re.compile(
+    rb"<(?:"
+    rb"(?P<comment>!--.*?-->)"
+    rb"|(?P<cdata>!\[CDATA\[.*?\]\]>)"
+    rb"|(?P<pi>\?.*?\?>)"
+    rb"|(?P<bang>!)"
+    # a whole plain cell in one token (the common case, and 5× faster than tag by tag)
+    rb"|(?P<cell>c(?P<cattrs>[ \t\r\n](?:[^>\"']|\"[^\"]*\"|'[^']*')*?)?(?:/>|>(?:<v>(?P<ctext>[^<]*)</v>"
+    rb"|<is><t(?:[ \t\r\n](?:[^>\"']|\"[^\"]*\"|'[^']*')*)?>[^<]*</t></is>)?</c>))"
+    rb"|(?P<close>/?)(?P<qname>(?![!?])(?:[^ \t\r\n>\"']|\"[^\"]*\"|'[^']*')*)"
+    rb"(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
+    rb"|(?P<bad>)"
+    rb")",
+    re.S,
+)
+
+
+def _tag_parts(m: re.Match) -> tuple[bytes, bool, bool, bytes]:
+    """(local name, is an end tag, is an empty element <x/>, attributes) — quick-xml's reading of a tag:
+    the name runs to the first XML whitespace (space, tab, CR, LF only); the local name is what follows
+    the name's first ':'; a '/' just before '>' makes an empty element."""
+    qname, attrs = m.group("qname"), m.group("attrs")
+    empty = False
+    if attrs.endswith(b"/"):
+        empty, attrs = True, attrs[:-1]
+    elif not attrs and qname.endswith(b"/"):
+        empty, qname = True, qname[:-1]
+    colon = qname.find(b":")
+    return (qname[colon + 1:] if colon >= 0 else qname), bool(m.group("close")), empty, attrs
+
+
+_V_END = re.compile(rb"</(?:[^\s/>!?<:]*:)?v\s*>")
+_ATTR = re.compile(rb"([^ \t\r\n=]+)[ \t\r\n]*=[ \t\r\n]*(?:\"([^\"]*)\"|'([^']*)')")
+_ANY_R = re.compile(rb"(?<![\w:.-])r[ \t\r\n]*=")
+_REF = re.compile(rb"([A-Za-z]*)([0-9]*)")
+
+
+def _attrs(raw: bytes) -> dict[bytes, bytes]:
+    return {m.group(1): m.group(2) if m.group(2) is not None else m.group(3) for m in _ATTR.finditer(raw)}
+
+
+def _xml_tokens(data: bytes, guard: "_Guard", part: str) -> Iterator[re.Match]:
+    """Tokens of a complete XML part; a broken token or a DTD is refused."""
+    for m in _TOKEN.finditer(data):
+        if m.group("bad") is not None or m.group("bang") is not None:
+            raise guard.fail(f"{_NOT_XLSX}（部件「{part}」XML 格式错误），{_RESAVE}")
+        yield m
+
+
+def _unescape(raw: bytes) -> str:
+    text = raw.decode("utf-8", "replace")
+
+    def repl(m: re.Match) -> str:
+        ent = m.group(1)
+        if ent.startswith("#x") or ent.startswith("#X"):
+            return chr(int(ent[2:], 16))
+        if ent.startswith("#"):
+            return chr(int(ent[1:]))
+        return {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}.get(ent, m.group(0))
+
+    try:
+        return re.sub(r"&(#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6}|[A-Za-z]+);", repl, text)
+    except (ValueError, OverflowError):
+        return text
+
+
+def _first_sheet(book: bytes, guard: "_Guard") -> tuple[str | None, bytes | None]:
+    """Name and relationship id of the first ``<sheet>`` in xl/workbook.xml (as calamine reads it)."""
+    for m in _xml_tokens(book, guard, "xl/workbook.xml"):
+        name, closing, _, raw = _tag_parts(m) if m.group("qname") is not None else (None, True, False, b"")
+        if name == b"sheet" and not closing:
+            attrs = _attrs(raw)
+            rel_id = attrs.get(b"r:id", attrs.get(b"relationships:id"))
+            return _unescape(attrs.get(b"name", b"")), rel_id
+    return None, None
+
+
+def _relationships(rels: bytes, guard: "_Guard") -> dict[bytes, str]:
+    """Relationship Id → Target, raw as calamine keeps them (a repeated Id: the last one wins)."""
+    targets: dict[bytes, str] = {}
+    for m in _xml_tokens(rels, guard, "xl/_rels/workbook.xml.rels"):
+        name, closing, _, raw = _tag_parts(m) if m.group("qname") is not None else (None, True, False, b"")
+        if name == b"Relationship" and not closing:
+            attrs = _attrs(raw)
+            if b"Id" in attrs:
+                targets[attrs[b"Id"]] = attrs.get(b"Target", b"").decode("utf-8", "replace")
+    return targets
+
+
+def _sheet_part_candidates(target: str) -> list[str]:
+    """The part calamine opens for a relationship target, plus other readings of it (all get scanned)."""
+    if target.startswith("/xl/"):
+        exact = target[1:]
+    elif target.startswith("xl/"):
+        exact = target
+    else:
+        exact = "xl/" + target
+    out = [exact]
+    for alt in (target.lstrip("/"), posixpath.normpath("xl/" + target) if not target.startswith("/") else None,
+                _unescape(exact.encode())):
+        if alt and alt not in out:
+            out.append(alt)
+    return out
+
+
+def _parse_ref(raw: bytes) -> tuple[int, int | None] | None:
+    """'C7' → (6, 2); '7' → (6, None); 0-based as calamine. None when malformed; huge values are kept."""
+    m = _REF.fullmatch(raw)
+    if m is None or not m.group(2):
+        return None
+    letters, digits = m.group(1), m.group(2)
+    if len(digits) > 9:
+        row = 10**9
+    else:
+        row = int(digits) - 1
+        if row < 0:
+            return None
+    if not letters:
+        return row, None
+    if len(letters) > 4:
+        return row, 10**9
+    col = 0
+    for ch in letters.upper():
+        col = col * 26 + (ch - 64)
+    return row, col - 1
+
+
+# The quick scan settles the common case — every cell tag is written `<c r="…"` (r first, as Excel,
+# WPS, openpyxl, xlsxwriter and POI all write it) within the limits — with a few byte searches, never
+# touching cells one by one. Why that is enough: without '<!' and '<?' every '<' opens a tag; a cell
+# tag is '<c' + space/tab/CR/LF/'>'/'/' (or a prefixed ':c', sent to the full scan); if each of them
+# reads `<c r="<in bounds>"` then every cell calamine sees has that r (a second r would be a duplicate
+# attribute, which calamine rejects). Anything else — comments, prefixes, a cell without r first, a
+# reference out of bounds — goes to _SheetScanner, which follows calamine's reader event by event.
+
+_SMALL_REF = rb"(?:(?:[A-Fa-f]?[A-Za-z]|[Gg][A-Ra-r])(?:[1-9][0-9]{0,4}|100000))"  # A1 … GR100000
+_Q_ODD_CELL = re.compile(rb'<c(?:[>/\t\r\n]| (?!r="' + _SMALL_REF + rb'"))')
+_Q_BAD_ROW_REF = re.compile(rb'<row r="(?![1-9][0-9]{0,4}"|100000")')
+_Q_PREFIXED = re.compile(rb":(?:c|row|dimension|sheetData|f|v|is)[\s/>]")  # <x:c …>: full scan
+_Q_DIMENSION = re.compile(rb'<dimension ref="([^"]*)"')
+_Q_F = re.compile(rb"<f[\s/>]")
+_Q_T_ERROR = re.compile(rb't="e"')
+_Q_V = re.compile(rb"<v(?:\s[^>]*)?(?:/>|>(?P<text>[^<]*)</v>)")
+_Q_ATTR_R = re.compile(rb'\sr="([^"]*)"')
+_Q_ATTR_T = re.compile(rb'\st="([^"]*)"')
+_Q_CELL_REF = re.compile(rb'<c r="([A-Za-z]{1,3}[0-9]{1,7})"')
+
+
+def _area_check(guard: "_Guard", max_row: int, max_col: int) -> None:
+    """Refuse a used range (0-based furthest row and column) whose dense grid would be too large."""
+    rows, cols = max_row + 1, max_col + 1
+    if rows * cols > MAX_CELLS:
+        raise guard.fail(
+            f"工作表的使用范围过大（{rows} 行 × {cols} 列，约 {rows * cols // 10000} 万个单元格，上限 {MAX_CELLS // 10000} 万）；"
+            "请删除多余的行和列（可按 Ctrl+End 找到最后一个单元格）后保存再试")
+
+
+def _quick_scan(xml: bytes, guard: "_Guard") -> tuple[list, dict] | None:
+    """(formula cells without a cached value, error cells) — or None when the sheet needs the full scan."""
+    x = xml
+    head = x.lstrip(b"\xef\xbb\xbf \t\r\n")
+    declaration = head.startswith(b"<?")
+    if b"<!" in x or x.count(b"<?") != (1 if declaration else 0) or b"'" in x:
+        return None
+    if _Q_ODD_CELL.search(x) or _Q_PREFIXED.search(x) or _Q_BAD_ROW_REF.search(x):
+        return None
+    if x.count(b"<dimension") != len(_Q_DIMENSION.findall(x)):
+        return None
+    for ref in _Q_DIMENSION.findall(x):
+        for part in ref.split(b":"):
+            pos = _parse_ref(part.strip())
+            if pos is not None:
+                _range_check(guard, pos[0], pos[1] or 0, ref, dimension=True)
+
+    max_row = max_col = -1
+    for ref in _Q_CELL_REF.findall(x):
+        row, col = _parse_ref(ref)
+        max_row, max_col = max(max_row, row), max(max_col, col)
+    _area_check(guard, max_row, max_col)
+
+    formula_cells: list = []
+    error_cells: dict = {}
+    seen: set = set()
+    for m in list(_Q_F.finditer(x)) + list(_Q_T_ERROR.finditer(x)):
+        if m.re is _Q_T_ERROR and x[m.start() - 1:m.start()] not in (b" ", b"\t", b"\r", b"\n"):
+            continue
+        cell = _quick_cell(x, m.start())
+        if cell is None:
+            if m.re is _Q_F:
+                return None  # an <f> outside a cell: let the full scan decide
+            continue
+        pos, cell_type, has_f, text = cell
+        if pos in seen:
+            continue
+        seen.add(pos)
+        if has_f and (text is None or (not text.strip() and cell_type not in (b"str", b"inlineStr"))):
+            formula_cells.append(pos)
+        elif cell_type == b"e" and text:
+            error_cells[pos] = _unescape(text).strip()
+    formula_cells.sort()
+    return formula_cells, error_cells
+
+
+def _quick_cell(x: bytes, at: int):
+    """The cell around offset ``at``: (position, t, has <f>, <v> text or None); None if not in a cell."""
+    start = x.rfind(b'<c r="', 0, at)
+    tag_end = x.find(b">", start) if start >= 0 else -1
+    if tag_end < 0:
+        return None
+    if x[tag_end - 1:tag_end] == b"/":
+        inner, cell_end = b"", tag_end
+    else:
+        cell_end = x.find(b"</c>", tag_end)
+        if cell_end < 0:
+            return None
+        inner = x[tag_end + 1:cell_end]
+    if at > cell_end:
+        return None
+    tag = x[start:tag_end + 1]
+    ref = _Q_ATTR_R.search(tag)
+    pos = _parse_ref(ref.group(1)) if ref else None
+    if pos is None or pos[1] is None:
+        return None
+    t = _Q_ATTR_T.search(tag)
+    v = _Q_V.search(inner)
+    text = (v.group("text") or b"") if v is not None else None
+    return pos, (t.group(1) if t else None), _Q_F.search(inner) is not None, text
+
+
+def _range_check(guard: "_Guard", row: int, col: int | None, ref: bytes | None, dimension: bool = False) -> None:
+    """Refuse a position past the limits. ``col`` None: a ``<row r>``; positions are 0-based."""
+    if row < MAX_ROWS and (col or 0) < MAX_COLS:
+        return
+    place: dict = {}
+    if dimension:
+        where = f"工作表的范围声明为 {(ref or b'').decode('ascii', 'replace')[:40]}"
+    elif col is None:
+        where = f"第 {row + 1} 行有内容或格式" if row < 10**9 else "有一行的行号超出 Excel 上限"
+        if row < 10**9:
+            place["row"] = row + 1
+    elif row < 10**9 and col < 10**6:
+        where = f"单元格 {column_letter(col)}{row + 1} 有内容或格式"
+        place.update(row=row + 1, column=column_letter(col))
+    else:
+        where = "有单元格的位置超出 Excel 上限"
+    raise guard.fail(
+        f"工作表的使用范围过大（{where}），上限为 {MAX_ROWS} 行、{MAX_COLS} 列；"
+        "请删除多余的行和列（可按 Ctrl+End 找到最后一个单元格）后保存再试",
+        **place,
+    )
+
+
+class _SheetScanner:
+    """Streams the first sheet's XML: used range, formulas without cached values, error cells.
+
+    It follows the events calamine's cell reader acts on, in the same order: nothing before the first
+    ``<sheetData>`` counts; inside it ``<row r>`` sets the row and ``</row>`` moves to the next one;
+    ``<c r>`` sets the cell (and the column counter), a cell without ``r`` takes the current row and
+    column, and its ``</c>`` moves one column right. A ``<c>``/``<row>``/``<sheetData>`` tag inside a
+    cell — where calamine would swallow it, so that its idea of the position could drift from ours —
+    is refused as malformed, and so is a cell child nested in itself.
+    """
+
+    _STRUCTURE = (b"c", b"row", b"sheetData")
+
+    def __init__(self, guard: _Guard):
+        self.guard = guard
+        self.buf = b""
+        self.state = 0  # 0 before <sheetData>, 1 inside, 2 after
+        self.row = 0
+        self.col = 0
+        self.in_cell = False
+        self.child: bytes | None = None  # the cell child (v, f, is …) we are inside of
+        self.cell: tuple[int, int] = (0, 0)
+        self.cell_type: bytes | None = None
+        self.has_f = False
+        self.has_v = False
+        self.v_text: bytes | None = None
+        self.formula_cells: list[tuple[int, int]] = []
+        self.error_cells: dict[tuple[int, int], str] = {}
+        self.max_row = self.max_col = -1  # the furthest cell seen (0-based), for tests
+
+    # -- feeding ------------------------------------------------------------------------------------------
+    def feed(self, chunk: bytes) -> None:
+        if self.state == 2:
+            return  # calamine stops at </sheetData>; the DTD watch still sees the rest
+        self.buf = self.buf + chunk if self.buf else chunk
+        self._scan(final=False)
+        if len(self.buf) > 16 * 1024 * 1024:
+            raise self.guard.fail(f"工作表 XML 格式错误（标记过长），{_RESAVE}")
+
+    def close(self) -> None:
+        if self.state != 2:
+            self._scan(final=True)
+        if self.in_cell or self.state == 1:
+            raise self.guard.fail(f"工作表 XML 不完整（缺少结束标记），{_RESAVE}")
+
+    def _scan(self, final: bool) -> None:
+        buf = self.buf
+        keep = len(buf)
+        for m in _TOKEN.finditer(buf):
+            if m.group("cell") is not None:
+                self._plain_cell(m)
+            elif m.group("qname") is not None:
+                if not self._tag(m, buf, final):
+                    keep = m.start()  # token needs bytes that have not arrived yet
+                    break
+                if self.state == 2:
+                    break
+            elif m.group("bang") is not None:
+                rest = buf[m.start():m.start() + 9]
+                if rest.startswith(b"<!--") or rest.startswith(b"<![CDATA["):
+                    if final:
+                        raise self.guard.fail(f"工作表 XML 格式错误（注释或 CDATA 未结束），{_RESAVE}")
+                    keep = m.start()
+                    break
+                if not final and len(rest) < 9 and (b"<!--".startswith(rest) or b"<![CDATA[".startswith(rest)):
+                    keep = m.start()
+                    break
+                raise self.guard.fail("工作表 XML 中含有 DTD/实体声明（<!DOCTYPE 或 <!ENTITY），拒绝读取")
+            elif m.group("bad") is not None:
+                if final:
+                    raise self.guard.fail(f"工作表 XML 格式错误，{_RESAVE}")
+                keep = m.start()
+                break
+            # comments, CDATA sections and processing instructions carry nothing calamine reads
+        self.buf = buf[keep:] if self.state != 2 else b""
+
+    # -- one tag ------------------------------------------------------------------------------------------
+    def _tag(self, m: re.Match, buf: bytes, final: bool) -> bool:
+        """Act on one tag; False when it must wait for more bytes."""
+        name, closing, empty, attrs_raw = _tag_parts(m)  # <x/> is a start and an end (expand_empty_elements)
+        if name == b"dimension" and not closing:
+            self._dimension(attrs_raw)
+        if self.state == 0:
+            if name == b"sheetData" and not closing:
+                self.state = 2 if empty else 1
+            return True
+        if self.in_cell:
+            return self._in_cell(m, name, closing, empty, buf, final)
+        if name == b"c" and not closing:
+            self._start_cell(attrs_raw)
+            if empty:
+                self._end_cell()
+        elif name == b"row":
+            if not closing:
+                ref = _attrs(attrs_raw).get(b"r")
+                if ref is not None:
+                    pos = _parse_ref(ref)
+                    if pos is None:
+                        raise self._bad_ref(ref)
+                    self.row = pos[0]
+                    self._check(self.row, None, ref)
+            if closing or empty:
+                self.row += 1
+                self.col = 0
+        elif name == b"sheetData" and closing:
+            self.state = 2
+        return True
+
+    def _in_cell(self, m: re.Match, name: bytes, closing: bool, empty: bool, buf: bytes, final: bool) -> bool:
+        if name in self._STRUCTURE and not (name == b"c" and closing and self.child is None):
+            raise self.guard.fail(
+                f"工作表 XML 结构异常（单元格 {self._cell_name()} 内出现了 <{name.decode('ascii', 'replace')}>），{_RESAVE}",
+                row=self.cell[0] + 1, column=column_letter(self.cell[1]))
+        if self.child is not None:
+            if name == self.child:
+                if not closing:
+                    raise self.guard.fail(f"工作表 XML 结构异常（单元格 {self._cell_name()} 内元素嵌套），{_RESAVE}",
+                                          row=self.cell[0] + 1, column=column_letter(self.cell[1]))
+                self.child = None
+            return True
+        if name == b"c":  # </c>
+            self._end_cell()
+            return True
+        if closing:
+            return True
+        if name == b"f":
+            self.has_f = True
+        elif name == b"v":
+            self.has_v = True
+            if empty:
+                self.v_text = b""
+            else:
+                nxt = buf.find(b"<", m.end())
+                end_tag = _V_END.match(buf, nxt) if nxt >= 0 else None
+                if end_tag is None and not final and (nxt < 0 or len(buf) - nxt < 64):
+                    return False
+                self.v_text = buf[m.end():nxt] if end_tag is not None else None
+        if not empty:
+            self.child = name
+        return True
+
+    def _plain_cell(self, m: re.Match) -> None:
+        """``<c …/>``, ``<c …><v>…</v></c>`` or ``<c …><is><t>…</t></is></c>`` in one token."""
+        if self.state != 1:
+            return  # before <sheetData> calamine reads no cells
+        if self.in_cell:
+            raise self.guard.fail(
+                f"工作表 XML 结构异常（单元格 {self._cell_name()} 内出现了 <c>），{_RESAVE}",
+                row=self.cell[0] + 1, column=column_letter(self.cell[1]))
+        self._start_cell(m.group("cattrs") or b"")
+        if m.group("ctext") is not None:
+            self.has_v = True
+            self.v_text = m.group("ctext")
+        self._end_cell()
+
+    def _start_cell(self, attrs_raw: bytes) -> None:
+        attrs = _attrs(attrs_raw)
+        ref = attrs.get(b"r")
+        if ref is None and _ANY_R.search(attrs_raw):
+            raise self.guard.fail(f"工作表 XML 中有无法识别的单元格属性，{_RESAVE}")
+        if ref is not None:
+            pos = _parse_ref(ref)
+            if pos is None or pos[1] is None:
+                raise self._bad_ref(ref)
+            row, col = pos
+            self.col = col
+        else:
+            row, col = self.row, self.col
+        self._check(row, col, ref)
+        self.in_cell = True
+        self.child = None
+        self.cell = (row, col)
+        self.cell_type = attrs.get(b"t")
+        self.has_f = self.has_v = False
+        self.v_text = None
+
+    def _end_cell(self) -> None:
+        uncached = self.has_f and (
+            not self.has_v
+            or (self.v_text is not None and not self.v_text.strip() and self.cell_type not in (b"str", b"inlineStr"))
+        )
+        if uncached:
+            self.formula_cells.append(self.cell)
+        elif self.cell_type == b"e" and self.v_text:
+            self.error_cells[self.cell] = _unescape(self.v_text).strip()
+        self.in_cell = False
+        self.col += 1
+
+    def _dimension(self, attrs_raw: bytes) -> None:
+        ref = _attrs(attrs_raw).get(b"ref")
+        if ref is None:
+            return
+        for part in ref.split(b":"):
+            pos = _parse_ref(part.strip())
+            if pos is not None:
+                self._check(pos[0], pos[1] or 0, ref, dimension=True)
+
+    def _cell_name(self) -> str:
+        return f"{column_letter(self.cell[1])}{self.cell[0] + 1}"
+
+    def _check(self, row: int, col: int | None, ref: bytes | None, dimension: bool = False) -> None:
+        _range_check(self.guard, row, col, ref, dimension)
+        if col is not None and not dimension:
+            self.max_row = max(self.max_row, row)
+            self.max_col = max(self.max_col, col)
+
+    def _bad_ref(self, ref: bytes) -> InputErrors:
+        shown = ref.decode("ascii", "replace")[:40]
+        return self.guard.fail(f"工作表 XML 中的单元格引用「{shown}」格式错误，{_RESAVE}")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# reading
+
+
+def _read_with_calamine(data: bytes, display_name: str, plan: _Plan) -> SheetData:
+    import python_calamine
+
+    try:
+        with python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)) as workbook:
+            sheet = workbook.get_sheet_by_index(0)
+            name = sheet.name
+            start = sheet.start
+            grid = sheet.to_python(skip_empty_area=True)
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine errors, and pyo3's PanicException (a BaseException)
+        detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+        raise _fail(display_name, f"无法读取工作表内容（{detail}），{_RESAVE}", sheet=plan.sheet) from None
+
+    if start is None or not grid:
+        return SheetData(sheet=name, rows=[])
+    row0, col0 = start
+    width = col0 + max(len(r) for r in grid)
+    rows: list[tuple[int, list]] = [(n + 1, [None] * width) for n in range(row0)]
+    lead = [None] * col0
+    for i, raw in enumerate(grid):
+        values = lead + [_convert(v) for v in raw]
+        if len(values) < width:
+            values.extend([None] * (width - len(values)))
+        rows.append((row0 + i + 1, values))
+    for (r, c), text in plan.error_cells.items():
+        if r < len(rows) and c < width and rows[r][1][c] is None:
+            rows[r][1][c] = text
+    while rows and all(v is None for v in rows[-1][1]):
+        rows.pop()
+    return SheetData(sheet=name, rows=rows)
+
+
+def _convert(value):
+    if isinstance(value, str):
+        return value if value else None
+    if type(value) is float:
+        if value.is_integer() and abs(value) < 2**53:
+            return int(value)
+        return value
+    if isinstance(value, _dt.timedelta):
+        return value.total_seconds() / 86400
+    return value

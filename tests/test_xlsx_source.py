@@ -1,0 +1,648 @@
+"""xlsx reading: values and row numbers, dates, and every refusal of the pre-parse guard.
+
+Every workbook is built here, in code, into tmp_path — no stored binaries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import struct
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import dangjian_cli
+from dangjian_cli.errors import InputErrors
+from dangjian_cli.ledger import xlsx_source
+from dangjian_cli.ledger.xlsx_source import guard_xlsx, read_first_sheet
+
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+NAME = "members.xlsx"
+MARCH_15 = dt.date(2024, 3, 15)
+SERIAL_MARCH_15 = 45366  # 2024-03-15 in the 1900 date system
+
+# ---------------------------------------------------------------------------------------------------------
+# building workbooks
+
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>'
+)
+ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
+WS_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+
+
+def workbook_xml(sheets: list[tuple[str, str]], pr: str = "") -> str:
+    entries = "".join(f'<sheet name="{name}" sheetId="{i + 1}" r:id="{rid}"/>' for i, (name, rid) in enumerate(sheets))
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        f"{pr}<sheets>{entries}</sheets></workbook>"
+    )
+
+
+def workbook_rels(targets: dict[str, str]) -> str:
+    entries = "".join(f'<Relationship Id="{rid}" Type="{WS_TYPE}" Target="{t}"/>' for rid, t in targets.items())
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{entries}</Relationships>'
+    )
+
+
+def sheet_xml(data: str, dimension: str | None = None, prolog: str = "") -> str:
+    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'{prolog}<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"{dim}<sheetData>{data}</sheetData></worksheet>"
+    )
+
+
+def raw_xlsx(path: Path, sheet: str | bytes, *, extra: dict | None = None, workbook: str | None = None,
+             rels: str | None = None, sheet_part: str = "xl/worksheets/sheet1.xml") -> Path:
+    """A minimal workbook whose first sheet is ``sheet`` (XML text), written part by part."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", CONTENT_TYPES)
+        z.writestr("_rels/.rels", ROOT_RELS)
+        z.writestr("xl/workbook.xml", workbook or workbook_xml([("Sheet1", "rId1")]))
+        z.writestr("xl/_rels/workbook.xml.rels", rels or workbook_rels({"rId1": "worksheets/sheet1.xml"}))
+        z.writestr(sheet_part, sheet)
+        for name, content in (extra or {}).items():
+            z.writestr(name, content)
+    return path
+
+
+def inline(text: str) -> str:
+    return f'<is><t>{text}</t></is>'
+
+
+def styled_numbers(path: Path, formats: list, value=SERIAL_MARCH_15) -> Path:
+    """Column A: the format's label; column B: ``value`` in that number format.
+
+    A format is a format code (str) or a built-in numFmtId (int). openpyxl cannot assign a bare built-in
+    id such as 31, so those cells get a placeholder code that is then swapped for the id in styles.xml.
+    """
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["格式", "值"])
+    for i, fmt in enumerate(formats, start=2):
+        ws.cell(row=i, column=1, value=str(fmt))
+        cell = ws.cell(row=i, column=2, value=value)
+        cell.number_format = fmt if isinstance(fmt, str) else f"PLACEHOLDER{fmt}"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    with zipfile.ZipFile(buffer) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/styles.xml":
+                text = data.decode()
+                custom = dict(re.findall(r'<numFmt numFmtId="(\d+)" formatCode="PLACEHOLDER(\d+)"\s*/>', text))
+                text = re.sub(r'<numFmt numFmtId="\d+" formatCode="PLACEHOLDER\d+"\s*/>', "", text)
+                for custom_id, builtin_id in custom.items():
+                    text = text.replace(f'numFmtId="{custom_id}"', f'numFmtId="{builtin_id}"')
+                data = text.encode()
+            zout.writestr(info, data)
+    return path
+
+
+def set_declared_size(path: Path, part: str, size: int) -> None:
+    """Make the local and central headers of ``part`` lie about its uncompressed size."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        offset = z.getinfo(part).header_offset
+    struct.pack_into("<I", data, offset + 22, size)
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        name_len = struct.unpack_from("<H", data, at + 28)[0]
+        if data[at + 46:at + 46 + name_len] == part.encode():
+            struct.pack_into("<I", data, at + 24, size)
+        at = data.find(b"PK\x01\x02", at + 4)
+    path.write_bytes(bytes(data))
+
+
+def refused(path: Path, name: str = NAME) -> InputErrors:
+    """Reading must raise InputErrors quickly, each naming the file with a Chinese message."""
+    started = time.perf_counter()
+    with pytest.raises(InputErrors) as caught:
+        read_first_sheet(path, name)
+    assert time.perf_counter() - started < 2.0
+    errors = caught.value.errors
+    assert errors
+    for error in errors:
+        assert error.file == name
+        assert CHINESE.search(error.message), error.message
+    return caught.value
+
+
+@pytest.fixture
+def no_calamine(monkeypatch):
+    """Fail the test if python-calamine is asked to open anything (the guard must refuse first)."""
+    import python_calamine
+
+    calls = []
+
+    class Forbidden:
+        @classmethod
+        def from_filelike(cls, *args, **kwargs):
+            calls.append(args)
+            raise RuntimeError("forbidden")
+
+        from_path = from_object = from_filelike
+
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", Forbidden)
+    yield
+    assert not calls, "the guard let this file through to calamine"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# values and row numbers
+
+
+def test_values_types_and_row_numbers(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "党员名册"
+    ws.append(["姓名", "年龄", "党费", "流动党员", "入党日期", "开会时间"])
+    ws.append(["张三", 35, 12.5, True, dt.date(2010, 7, 1), dt.time(9, 30)])
+    ws.append([])
+    ws.append(["李四", None, 0, False, dt.datetime(2024, 3, 15, 14, 0), None])
+    ws["A5"].number_format = "0.00"  # a formatted but empty cell: not data
+    path = tmp_path / "members.xlsx"
+    wb.save(path)
+
+    data = read_first_sheet(path, NAME)
+
+    assert data.sheet == "党员名册"
+    assert data.rows == [
+        (1, ["姓名", "年龄", "党费", "流动党员", "入党日期", "开会时间"]),
+        (2, ["张三", 35, 12.5, True, dt.date(2010, 7, 1), dt.time(9, 30)]),
+        (3, [None] * 6),
+        (4, ["李四", None, 0, False, dt.datetime(2024, 3, 15, 14, 0), None]),
+    ]
+    assert type(data.rows[1][1][1]) is int  # 35, not 35.0: the same as YAML would give
+
+
+def test_table_not_at_a1_keeps_spreadsheet_rows_and_columns(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["C3"], ws["D3"] = "姓名", "类别"
+    ws["C4"], ws["D4"] = "王五", "正式党员"
+    ws["C7"] = "赵六"
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+
+    rows = read_first_sheet(path, NAME).rows
+
+    assert [n for n, _ in rows] == [1, 2, 3, 4, 5, 6, 7]
+    assert rows[0] == (1, [None] * 4)
+    assert rows[2] == (3, [None, None, "姓名", "类别"])
+    assert rows[3] == (4, [None, None, "王五", "正式党员"])
+    assert rows[6][1][2] == "赵六"  # C7
+
+
+def test_empty_sheet_gives_no_rows(tmp_path):
+    path = tmp_path / "e.xlsx"
+    openpyxl.Workbook().save(path)
+    assert read_first_sheet(path, NAME).rows == []
+
+
+def test_shared_strings_and_cells_without_r(tmp_path):
+    sst = ('<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+           "<si><t>姓名</t></si><si><r><t>张</t></r><r><t>三</t></r></si></sst>")
+    sheet = sheet_xml('<row><c t="s"><v>0</v></c></row><row><c t="s"><v>1</v></c><c><v>7</v></c></row>')
+    path = raw_xlsx(tmp_path / "s.xlsx", sheet, extra={"xl/sharedStrings.xml": sst})
+    assert read_first_sheet(path, NAME).rows == [(1, ["姓名", None]), (2, ["张三", 7])]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# dates
+
+DATE_FORMATS = [
+    "yyyy年m月d日",
+    'yyyy"年"m"月"',
+    'yyyy"年"m"月"d"日"',
+    "yyyy/m/d",
+    "yyyy/m/d;@",
+    '[DBNum1][$-804]yyyy"年"m"月"d"日"',
+    "yyyy-mm-dd",
+    14,
+    *range(27, 37),  # Chinese built-in formats (Excel/WPS zh-CN)
+    *range(50, 59),
+]
+
+
+@pytest.fixture(scope="module")
+def date_sheet(tmp_path_factory):
+    path = styled_numbers(tmp_path_factory.mktemp("dates") / "dates.xlsx", DATE_FORMATS)
+    return {row[0]: row[1] for _, row in read_first_sheet(path, NAME).rows[1:]}
+
+
+@pytest.mark.parametrize("fmt", DATE_FORMATS, ids=str)
+def test_date_number_formats_give_dates(date_sheet, fmt):
+    value = date_sheet[str(fmt)]
+    assert isinstance(value, dt.date) and not isinstance(value, dt.datetime), (fmt, value)
+    assert value == MARCH_15
+
+
+def test_builtin_ids_really_are_in_styles_xml(tmp_path):
+    # guard against the fixture silently writing custom formats instead of the built-in ids
+    path = styled_numbers(tmp_path / "ids.xlsx", [31, 57])
+    styles = zipfile.ZipFile(path).read("xl/styles.xml").decode()
+    assert 'numFmtId="31"' in styles and 'numFmtId="57"' in styles
+    assert "PLACEHOLDER" not in styles
+
+
+@pytest.mark.parametrize(
+    "fmt, value, expected",
+    [("General", 2010, 2010), ("0", SERIAL_MARCH_15, SERIAL_MARCH_15), ("0.00", 3.5, 3.5), (2, 2010, 2010),
+     ('0"岁"', 35, 35), ("#,##0.00", 1234.5, 1234.5), ('"第"0"名"', 3, 3)],
+    ids=str,
+)
+def test_plain_numbers_stay_numbers(tmp_path, fmt, value, expected):
+    rows = read_first_sheet(styled_numbers(tmp_path / "n.xlsx", [fmt], value=value), NAME).rows
+    got = rows[1][1][1]
+    assert got == expected and type(got) is type(expected)
+
+
+def test_text_that_looks_like_a_date_stays_text(tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.append(["2024-03-15", "2024年3月15日", "0123", "12:30"])
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    assert read_first_sheet(path, NAME).rows == [(1, ["2024-03-15", "2024年3月15日", "0123", "12:30"])]
+
+
+def test_date1904_workbook(tmp_path):
+    styles = ('<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+              '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="31"/></cellXfs></styleSheet>')
+    path = raw_xlsx(
+        tmp_path / "mac.xlsx",
+        sheet_xml('<row r="1"><c r="A1" s="1"><v>43904</v></c></row>'),
+        workbook=workbook_xml([("Sheet1", "rId1")], pr='<workbookPr date1904="1"/>'),
+        extra={"xl/styles.xml": styles},
+    )
+    assert read_first_sheet(path, NAME).rows == [(1, [MARCH_15])]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# formulas and error values
+
+
+def test_cached_formula_values_and_error_cells(tmp_path):
+    sheet = sheet_xml(
+        '<row r="1"><c r="A1"><f>1+1</f><v>2</v></c><c r="B1" t="e"><f>NA()</f><v>#N/A</v></c>'
+        '<c r="C1" t="str"><f>IF(1,"","x")</f><v></v></c><c r="D1" t="str"><f>"a"&amp;"b"</f><v>ab</v></c></row>'
+    )
+    rows = read_first_sheet(raw_xlsx(tmp_path / "f.xlsx", sheet), NAME).rows
+    assert rows == [(1, [2, "#N/A", None, "ab"])]
+
+
+def test_formula_without_cached_value_is_reported_per_cell(tmp_path, no_calamine):
+    wb = openpyxl.Workbook()  # openpyxl writes formulas with an empty <v/>: never calculated
+    ws = wb.active
+    ws.title = "会议"
+    ws.append(["应到", "实到", "比例"])
+    ws.append([10, 9, "=B2/A2"])
+    ws.append([10, 8, "=B3/A3"])
+    path = tmp_path / "meetings.xlsx"
+    wb.save(path)
+
+    errors = refused(path, "meetings.xlsx").errors
+
+    assert [(e.sheet, e.row, e.column) for e in errors] == [("会议", 2, "C"), ("会议", 3, "C")]
+    assert "公式没有计算结果" in errors[0].message
+    assert "C2" in str(errors[0])
+
+
+def test_formula_without_v_element(tmp_path, no_calamine):
+    sheet = sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="B2"><f>A1*2</f></c></row>')
+    errors = refused(raw_xlsx(tmp_path / "f.xlsx", sheet)).errors
+    assert [(e.row, e.column) for e in errors] == [(2, "B")]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# refusals: not an xlsx at all
+
+
+def test_not_a_zip(tmp_path, no_calamine):
+    path = tmp_path / NAME
+    path.write_text("姓名,类别\n张三,正式党员\n", encoding="utf-8")
+    assert "zip" in refused(path).errors[0].message
+
+
+def test_empty_file(tmp_path, no_calamine):
+    path = tmp_path / NAME
+    path.write_bytes(b"")
+    refused(path)
+
+
+def test_ole_file_is_named_as_encrypted_or_old_xls(tmp_path, no_calamine):
+    path = tmp_path / NAME
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4088)
+    message = refused(path).errors[0].message
+    assert "加密" in message and ".xls" in message
+
+
+def test_truncated_zip(tmp_path, no_calamine):
+    whole = tmp_path / "whole.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["姓名"])
+    wb.save(whole)
+    path = tmp_path / NAME
+    path.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    refused(path)
+
+
+def test_zip_without_a_workbook(tmp_path, no_calamine):
+    path = tmp_path / NAME
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("readme.txt", "hello")
+    refused(path)
+
+
+def test_damaged_part_data(tmp_path, no_calamine):
+    path = raw_xlsx(tmp_path / NAME, sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>' * 50))
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+    start = info.header_offset + 30 + len(info.filename)
+    data[start + 5:start + 25] = b"\xff" * 20
+    path.write_bytes(bytes(data))
+    refused(path)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# refusals: zip bombs and zip tricks
+
+SIXTY_FIVE_MIB = 65 * 1024 * 1024
+
+
+def test_zip_bomb_part_declared_over_64_mib(tmp_path, no_calamine):
+    path = tmp_path / NAME
+    raw_xlsx(path, sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>'))
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("xl/media/image1.png", bytes(SIXTY_FIVE_MIB))
+    assert path.stat().st_size < 200_000  # ~65 KB on disk, 65 MiB inflated
+
+    message = refused(path).errors[0].message
+    assert "64 MiB" in message and "xl/media/image1.png" in message
+
+
+def test_zip_bomb_with_lying_size_header(tmp_path, no_calamine):
+    # sharedStrings.xml declares 1,000 bytes but inflates to 65 MiB: the real output is what counts
+    sst = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>' + b" " * SIXTY_FIVE_MIB
+    path = tmp_path / NAME
+    raw_xlsx(path, sheet_xml('<row r="1"><c r="A1" t="s"><v>0</v></c></row>'))
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("xl/sharedStrings.xml", sst + b"</t></si></sst>")
+    set_declared_size(path, "xl/sharedStrings.xml", 1000)
+    with zipfile.ZipFile(path) as z:
+        assert z.getinfo("xl/sharedStrings.xml").file_size == 1000
+
+    message = refused(path).errors[0].message
+    assert "64 MiB" in message and "sharedStrings" in message
+
+
+def test_too_many_zip_parts(tmp_path, no_calamine):
+    path = raw_xlsx(tmp_path / NAME, sheet_xml(""))
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_STORED) as z:
+        for i in range(10_001):
+            z.writestr(f"customXml/item{i}.xml", b"")
+    assert "部件过多" in refused(path).errors[0].message
+
+
+def test_duplicate_part_names_differing_only_in_case(tmp_path, no_calamine):
+    path = raw_xlsx(tmp_path / NAME, sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>'),
+                    extra={"XL/Worksheets/Sheet1.xml": sheet_xml('<row r="1"><c r="XFD1048576"><v>1</v></c></row>')})
+    assert "重名" in refused(path).errors[0].message
+
+
+# ---------------------------------------------------------------------------------------------------------
+# refusals: the used range (calamine aborts the whole process on these)
+
+FAR_CELL_SHEET = sheet_xml(
+    '<row r="1">' + "".join(f'<c r="{c}1" t="inlineStr">{inline("列" + c)}</c>' for c in "ABCDEFGH") + "</row>"
+    + "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr">{inline("党员" + str(r))}</c><c r="B{r}"><v>{r}</v></c></row>'
+              for r in range(2, 60))
+    + '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+)
+
+
+def test_far_cell_sheet_is_small():
+    assert 4_000 < len(FAR_CELL_SHEET.encode()) < 7_000  # a ~5 KB sheet
+
+
+def test_one_cell_at_xfd1048576_is_refused_before_calamine(tmp_path, no_calamine):
+    errors = refused(raw_xlsx(tmp_path / NAME, FAR_CELL_SHEET)).errors
+    assert errors[0].row == 1048576 and errors[0].sheet == "Sheet1"
+    assert "使用范围过大" in errors[0].message
+
+
+def test_far_cell_without_row_number_is_refused(tmp_path, no_calamine):
+    sheet = sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row><row><c r="XFD1048576"><v>1</v></c></row>')
+    errors = refused(raw_xlsx(tmp_path / NAME, sheet)).errors
+    assert (errors[0].row, errors[0].column) == (1048576, "XFD")
+
+
+def test_far_cell_refused_in_a_subprocess_that_survives(tmp_path):
+    path = raw_xlsx(tmp_path / NAME, FAR_CELL_SHEET)
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from dangjian_cli.errors import InputErrors\n"
+        "from dangjian_cli.ledger.xlsx_source import read_first_sheet\n"
+        "try:\n"
+        f"    read_first_sheet(Path(sys.argv[1]), {NAME!r})\n"
+        "except InputErrors as e:\n"
+        "    print('REFUSED', e.errors[0].row)\n"
+        "else:\n"
+        "    print('READ')\n"
+    )
+    src = str(Path(dangjian_cli.__file__).resolve().parents[1])
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")])))
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "REFUSED 1048576"
+
+
+def test_declared_dimension_over_100000_rows(tmp_path, no_calamine):
+    sheet = sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>', dimension="A1:B100001")
+    message = refused(raw_xlsx(tmp_path / NAME, sheet)).errors[0].message
+    assert "A1:B100001" in message
+
+
+def test_row_100001_is_refused(tmp_path, no_calamine):
+    sheet = sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row><row r="100001"><c r="A100001"><v>1</v></c></row>')
+    assert refused(raw_xlsx(tmp_path / NAME, sheet)).errors[0].row == 100001
+
+
+def test_column_201_is_refused_even_without_r(tmp_path, no_calamine):
+    sheet = sheet_xml("<row>" + "<c><v>1</v></c>" * 201 + "</row>")
+    errors = refused(raw_xlsx(tmp_path / NAME, sheet)).errors
+    assert (errors[0].row, errors[0].column) == (1, "GS")
+
+
+def test_limits_themselves_pass_the_guard(tmp_path):
+    for far, row in (("GR10000", 10000), ("T100000", 100000)):  # last column, last row: each within 2 M cells
+        sheet = sheet_xml(f'<row r="1"><c r="A1"><v>1</v></c></row><row r="{row}"><c r="{far}"><v>1</v></c></row>')
+        guard_xlsx(raw_xlsx(tmp_path / NAME, sheet).read_bytes(), NAME)  # no error
+
+
+def test_sparse_sheet_at_both_limits_is_refused_before_calamine(tmp_path, no_calamine):
+    # calamine would build a dense 100,000 × 200 grid: ~1 GB and 9 s for two cells
+    sheet = sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row><row r="100000"><c r="GR100000"><v>1</v></c></row>',
+                      dimension="A1:GR100000")
+    assert "使用范围过大" in refused(raw_xlsx(tmp_path / NAME, sheet)).errors[0].message
+
+
+# ---------------------------------------------------------------------------------------------------------
+# refusals: DTDs, entities, encodings
+
+BILLION_LAUGHS = (
+    '<!DOCTYPE worksheet [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+    '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+)
+
+
+def test_dtd_in_sheet(tmp_path, no_calamine):
+    sheet = sheet_xml('<row r="1"><c r="A1" t="inlineStr"><is><t>&c;</t></is></c></row>', prolog=BILLION_LAUGHS)
+    assert "DTD" in refused(raw_xlsx(tmp_path / NAME, sheet)).errors[0].message
+
+
+def test_entity_declaration_in_shared_strings(tmp_path, no_calamine):
+    sst = ('<?xml version="1.0"?>' + BILLION_LAUGHS.replace("worksheet", "sst")
+           + '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&c;</t></si></sst>')
+    path = raw_xlsx(tmp_path / NAME, sheet_xml('<row r="1"><c r="A1" t="s"><v>0</v></c></row>'),
+                    extra={"xl/sharedStrings.xml": sst})
+    assert "DTD" in refused(path).errors[0].message
+
+
+def test_utf16_sheet_is_refused(tmp_path, no_calamine):
+    text = sheet_xml('<row r="1"><c r="XFD1048576"><v>1</v></c></row>').replace("UTF-8", "UTF-16")
+    message = refused(raw_xlsx(tmp_path / NAME, text.encode("utf-16"))).errors[0].message
+    assert "UTF-8" in message
+
+
+# ---------------------------------------------------------------------------------------------------------
+# which part is the first sheet
+
+
+def test_first_sheet_found_through_workbook_relationships(tmp_path):
+    workbook = workbook_xml([("名册", "rId7"), ("说明", "rId1")])
+    rels = workbook_rels({"rId1": "worksheets/sheet1.xml", "rId7": "worksheets/data.xml"})
+    far = sheet_xml('<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
+    path = raw_xlsx(tmp_path / NAME, far, workbook=workbook, rels=rels,
+                    extra={"xl/worksheets/data.xml": sheet_xml('<row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c></row>')})
+    data = read_first_sheet(path, NAME)
+    assert data.sheet == "名册" and data.rows == [(1, ["姓名"])]
+
+
+def test_first_sheet_under_an_unusual_name_is_still_guarded(tmp_path, no_calamine):
+    workbook = workbook_xml([("名册", "rId3")])
+    rels = workbook_rels({"rId3": "/xl/worksheets/ledger.xml"})
+    far = sheet_xml('<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
+    path = raw_xlsx(tmp_path / NAME, sheet_xml(""), workbook=workbook, rels=rels,
+                    extra={"xl/worksheets/ledger.xml": far})
+    assert refused(path).errors[0].sheet == "名册"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# the full scan follows calamine's reader exactly (checked against calamine itself on small sheets)
+
+_cell = st.fixed_dictionaries({
+    "r": st.booleans(),
+    "col": st.integers(0, 12),
+    "kind": st.sampled_from(["v", "is", "f"]),
+    "comment": st.booleans(),
+})
+_row = st.fixed_dictionaries({
+    "r": st.one_of(st.none(), st.integers(1, 25)),
+    "cells": st.lists(_cell, max_size=6),
+    "self_closing": st.booleans(),
+})
+
+
+def _layout_xml(rows: list[dict], prefix: str) -> str:
+    parts = []
+    row_number = 0  # mirrors nothing: only used to give explicit cell refs a plausible row
+    for row in rows:
+        row_number = row["r"] or row_number + 1
+        attrs = f' r="{row["r"]}"' if row["r"] else ""
+        if row["self_closing"] and not row["cells"]:
+            parts.append(f"<{prefix}row{attrs}/>")
+            continue
+        parts.append(f"<{prefix}row{attrs}>")
+        for cell in row["cells"]:
+            ref = f' r="{openpyxl.utils.get_column_letter(cell["col"] + 1)}{row_number}"' if cell["r"] else ""
+            body = {"v": f"<{prefix}v>1</{prefix}v>",
+                    "is": f"<{prefix}is><{prefix}t>x</{prefix}t></{prefix}is>",
+                    "f": f"<{prefix}f>1+1</{prefix}f><{prefix}v>2</{prefix}v>"}[cell["kind"]]
+            if cell["comment"]:
+                body = "<!-- <c r=\"ZZ9\"> -->" + body
+            t = ' t="inlineStr"' if cell["kind"] == "is" else ""
+            parts.append(f"<{prefix}c{ref}{t}>{body}</{prefix}c>")
+        parts.append(f"</{prefix}row>")
+    return "".join(parts)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(_row, max_size=8), prefix=st.sampled_from(["", "x:"]), chunk=st.integers(1, 97))
+def test_full_scan_matches_calamine_positions(tmp_path, rows, prefix, chunk):
+    import python_calamine
+
+    xml = sheet_xml(_layout_xml(rows, prefix))
+    if prefix:
+        xml = xml.replace("<worksheet ", '<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ')
+        xml = xml.replace("</worksheet>", "</x:worksheet>").replace("<sheetData>", "<x:sheetData>")
+        xml = xml.replace("</sheetData>", "</x:sheetData>")
+    data = xml.encode()
+    guard = xlsx_source._Guard(b"", NAME)
+    whole = xlsx_source._SheetScanner(guard)
+    whole.feed(data)
+    whole.close()
+    pieces = xlsx_source._SheetScanner(guard)  # the same bytes fed in small chunks
+    for i in range(0, len(data), chunk):
+        pieces.feed(data[i:i + chunk])
+    pieces.close()
+    assert (pieces.max_row, pieces.max_col, pieces.formula_cells) == (whole.max_row, whole.max_col, whole.formula_cells)
+
+    path = raw_xlsx(tmp_path / "p.xlsx", xml)
+    sheet = python_calamine.CalamineWorkbook.from_path(path).get_sheet_by_index(0)
+    end = sheet.end
+    if end is None:
+        assert whole.max_row == -1
+    else:
+        assert (whole.max_row, whole.max_col) == end  # every cell here has a value, so the extent is exact
+    assert xlsx_source._quick_scan(data, guard) in (None, (whole.formula_cells, whole.error_cells))
+
+
+def test_full_scan_is_used_for_comments_and_prefixes(tmp_path):
+    sheet = sheet_xml('<!-- a note --><row r="1"><c r="A1"><v>1</v></c></row>'
+                      '<row><x:c xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:v>2</x:v></x:c></row>')
+    assert read_first_sheet(raw_xlsx(tmp_path / NAME, sheet), NAME).rows == [(1, [1]), (2, [2])]
+
+
+def test_cell_hidden_from_calamine_inside_a_cell_is_refused(tmp_path, no_calamine):
+    # calamine would swallow the inner <row>/<c> inside <is>, so its position counting could drift from ours
+    sheet = sheet_xml('<row r="1"><c t="inlineStr"><is><t>x</t><row r="1"></row></is></c></row>')
+    assert "结构异常" in refused(raw_xlsx(tmp_path / NAME, sheet)).errors[0].message
