@@ -55,16 +55,17 @@ def evaluate(ledger, window, params: Params, indicator) -> Outcome:
     for honor in ledger.honors:
         if not any(q.matches(honor) for q in params.any_of):
             continue
+        named = f"{honor.kind}《{honor.title}》" if honor.title and "《" not in honor.title else f"{honor.kind}{honor.title or ''}"
         if honor.date is None:
-            findings.append(Finding(f"{honor.kind}“{honor.title or ''}”未填写日期，不计", kind="note", record=honor.source))
+            findings.append(Finding(f"{named}未填写日期，不计", kind="note", record=honor.source))
             continue
         in_time = window.counts(honor.date) or (honor.kind in STANDING_KINDS and honor.date <= window.effective_end)
         if not in_time:
             continue
         if all_ok(honor.evidence):
             return Outcome.binary(True, f"{honor.kind}：{honor.title or ''}（{honor.level or ''}，{honor.date}）")
-        problems = evidence_problems(honor.source, honor.evidence, f"{honor.kind}“{honor.title or ''}”")
-        findings.extend(problems or [Finding(f"{honor.kind}“{honor.title or ''}”未提供证明材料，不计", kind="evidence",
+        problems = evidence_problems(honor.source, honor.evidence, named)
+        findings.extend(problems or [Finding(f"{named}未提供证明材料，不计", kind="evidence",
                                              record=honor.source)])
     outcome = Outcome.binary(False, f"无{wanted}", Finding(f"评定期内没有符合条件的荣誉：{wanted}", subject=wanted))
     outcome.findings.extend(findings)
