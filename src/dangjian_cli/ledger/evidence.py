@@ -30,25 +30,27 @@ class EvidenceResolver:
     def _resolve(self, written: str) -> Evidence:
         path = written.strip().replace("\\", "/")
         if path.startswith("/") or path.startswith("~") or _DRIVE.match(path):
-            return Evidence(path=path, status="rejected", reason="绝对路径不被接受，请写相对于支部文件夹的路径")
+            return Evidence.model_construct(path=path, status="rejected", reason="绝对路径不被接受，请写相对于支部文件夹的路径")
+        if "\x00" in path:  # no file can have this name; os.path.realpath would raise ValueError
+            return Evidence.model_construct(path=path.replace("\x00", "\\0"), status="rejected", reason="路径含不可用的空字符")
         parts = [p for p in path.split("/") if p not in ("", ".")]
         if ".." in parts:
-            return Evidence(path=path, status="rejected", reason="路径含“..”，指向支部文件夹之外")
+            return Evidence.model_construct(path=path, status="rejected", reason="路径含“..”，指向支部文件夹之外")
         if not parts:
-            return Evidence(path=path, status="missing", reason="路径为空")
+            return Evidence.model_construct(path=path, status="missing", reason="路径为空")
         folder = self._real_dir(tuple(parts[:-1]))
         if not self._inside(folder):
-            return Evidence(path=path, status="rejected", reason="链接指向支部文件夹之外")
+            return Evidence.model_construct(path=path, status="rejected", reason="链接指向支部文件夹之外")
         full = os.path.join(folder, parts[-1])
         try:
             if stat.S_ISLNK(os.lstat(full).st_mode):
                 full = os.path.realpath(full)
                 if not self._inside(full):
-                    return Evidence(path=path, status="rejected", reason="链接指向支部文件夹之外")
+                    return Evidence.model_construct(path=path, status="rejected", reason="链接指向支部文件夹之外")
                 os.stat(full)
         except (OSError, ValueError):
-            return Evidence(path=path, status="missing", reason="证明材料缺失")
-        return Evidence(path="/".join(parts), status="ok")
+            return Evidence.model_construct(path=path, status="missing", reason="证明材料缺失")
+        return Evidence.model_construct(path="/".join(parts), status="ok")
 
     def _inside(self, real: str) -> bool:
         return real == self.root or real.startswith(self.root + os.sep)

@@ -13,7 +13,7 @@ from dangjian_cli.errors import ErrorCollector, InputError, InputErrors
 from dangjian_cli.ledger import models as m
 from dangjian_cli.ledger import specs
 from dangjian_cli.ledger.evidence import EvidenceResolver
-from dangjian_cli.ledger.tables import RawCell, RawRow, TableSpec, map_headers, parse_row, rows_from_sheet, rows_from_yaml
+from dangjian_cli.ledger.tables import RawRow, TableSpec, map_headers, parse_row, rows_from_sheet, rows_from_yaml
 from dangjian_cli.ledger.vocab import normalise
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -58,8 +58,9 @@ def read_table(folder: Path, spec: TableSpec, errors: ErrorCollector,
             errors.add(error)
         return []
     result = []
+    memo: dict = {}
     for raw in raw_rows:
-        values = parse_row(spec, raw, display, errors, sheet)
+        values = parse_row(spec, raw, display, errors, sheet, memo)
         if values is not None:
             result.append((raw, values, sheet))
     return result
@@ -79,9 +80,8 @@ def load(folder: Path | str) -> m.Ledger:
     def check_group(raw: RawRow, values: dict, display_sheet: str | None, field_name: str = "group") -> None:
         group = values.get(field_name)
         if group and groups and group not in groups:
-            cell = raw.cells[field_name]
-            errors.add(InputError(file=raw.source.split(" ")[0], sheet=display_sheet, row=raw.row, column=cell.column,
-                                  line=cell.line or raw.line, field="党小组",
+            errors.add(InputError(file=raw.source.split(" ")[0], sheet=display_sheet, row=raw.row,
+                                  column=raw.column(field_name), line=raw.line_of(field_name), field="党小组",
                                   message=f"党小组“{group}”不在 branch.yaml 的党小组列表中（{'、'.join(branch.groups)}）"))
 
     members = []
@@ -184,8 +184,9 @@ def _yaml_mapping(path: Path, errors: ErrorCollector):
 
 def _mapping_row(spec: TableSpec, data, display: str, errors: ErrorCollector, source_line=None) -> RawRow:
     mapping = map_headers(spec, [(k, k) for k in data], display, errors, line=data.line)
-    cells = {name: RawCell(value=data[key], line=data.line_of(key)) for key, name in mapping.items()}
-    return RawRow(source=f"{display} 第{source_line or data.line}行", row=None, line=data.line, cells=cells)
+    return RawRow(f"{display} 第{source_line or data.line}行", None, data.line,
+                  {name: data[key] for key, name in mapping.items()},
+                  lines={name: data.line_of(key) for key, name in mapping.items()})
 
 
 def _sub(data, names: tuple[str, ...]):

@@ -6,6 +6,7 @@ Both forms of a record file (Excel sheet, YAML list of mappings) are reduced to 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -40,18 +41,19 @@ class TableSpec:
 
 
 @dataclass
-class RawCell:
-    value: Any
-    column: str | None = None  # Excel column letter
-    line: int | None = None  # YAML line
-
-
-@dataclass
 class RawRow:
     source: str  # "meetings.xlsx 第5行"
     row: int | None  # Excel row number
-    line: int | None  # YAML line
-    cells: dict[str, RawCell]  # field name → cell
+    line: int | None  # YAML line of the record
+    values: dict[str, Any]  # field name → the value as typed
+    columns: dict[str, str] = field(default_factory=dict)  # field name → Excel column (shared by a sheet's rows)
+    lines: dict[str, int] = field(default_factory=dict)  # field name → YAML line
+
+    def column(self, name: str) -> str | None:
+        return self.columns.get(name)
+
+    def line_of(self, name: str) -> int | None:
+        return self.lines.get(name) or self.line
 
 
 def map_headers(spec: TableSpec, headers: list[tuple[str, str]], display: str, errors: ErrorCollector,
@@ -88,13 +90,13 @@ def rows_from_sheet(spec: TableSpec, sheet_name: str, rows: list[tuple[int, list
             if f.required and f.name not in present:
                 errors.add(InputError(file=display, sheet=sheet_name, row=header_row, field=f.label,
                                       message=f"缺少必填列「{f.label}」（表头第 {header_row} 行）"))
-    columns = [(int(index_text), name, column_letter(int(index_text))) for index_text, name in mapping.items()]
+    indexes = [(int(index_text), name) for index_text, name in mapping.items()]
+    letters = {name: column_letter(index) for index, name in indexes}
     result = []
     for number, cells in data:
         width = len(cells)
-        raw = {name: RawCell(value=cells[index] if index < width else None, column=letter)
-               for index, name, letter in columns}
-        result.append(RawRow(source=f"{display} 第{number}行", row=number, line=None, cells=raw))
+        values = {name: cells[index] if index < width else None for index, name in indexes}
+        result.append(RawRow(f"{display} 第{number}行", number, None, values, letters))
     return result
 
 
@@ -114,33 +116,49 @@ def rows_from_yaml(spec: TableSpec, data, display: str, errors: ErrorCollector) 
             errors.add(InputError(file=display, line=line, message="每条记录应为“字段: 值”的映射"))
             continue
         mapping = map_headers(spec, [(k, k) for k in item], display, errors, line=line)
-        cells = {name: RawCell(value=item[key], line=item.line_of(key)) for key, name in mapping.items()}
         if all(v.is_empty(x) for x in item.values()):
             continue
-        result.append(RawRow(source=f"{display} 第{line}行", row=None, line=line, cells=cells))
+        result.append(RawRow(f"{display} 第{line}行", None, line, {name: item[key] for key, name in mapping.items()},
+                             lines={name: item.line_of(key) for key, name in mapping.items()}))
     return result
 
 
+_SCALARS = (str, int, float, dt.date, dt.time)  # hashable cell values worth remembering
+
+
 def parse_row(spec: TableSpec, raw: RawRow, display: str, errors: ErrorCollector,
-              sheet: str | None = None) -> dict[str, Any] | None:
-    """Typed values of one row, or None (after recording every problem in it)."""
+              sheet: str | None = None, memo: dict | None = None) -> dict[str, Any] | None:
+    """Typed values of one row, or None (after recording every problem in it).
+
+    `memo` remembers what a (field, cell value) parsed to: a ledger repeats the same types, months,
+    names and yes/no values row after row.
+    """
     values: dict[str, Any] = {}
     ok = True
     for f in spec.fields:
-        cell = raw.cells.get(f.name)
-        if cell is None or v.is_empty(cell.value):
+        value = raw.values.get(f.name)
+        if value is None or v.is_empty(value):
             if f.required:
-                errors.add(_error(display, sheet, raw, cell, f, f"必填字段「{f.label}」为空"))
+                errors.add(_error(display, sheet, raw, f, f"必填字段「{f.label}」为空"))
                 ok = False
             continue
-        try:
-            values[f.name] = f.parse(cell.value)
-        except v.BadValue as exc:
-            errors.add(_error(display, sheet, raw, cell, f, str(exc)))
+        key = (f.name, type(value), value) if memo is not None and not isinstance(value, (list, dict)) else None
+        found = memo.get(key) if key is not None else None
+        if found is None:
+            try:
+                found = (True, f.parse(value))
+            except v.BadValue as exc:
+                found = (False, str(exc))
+            if key is not None:
+                memo[key] = found
+        if found[0]:
+            values[f.name] = found[1]
+        else:
+            errors.add(_error(display, sheet, raw, f, found[1]))
             ok = False
     return values if ok else None
 
 
-def _error(display, sheet, raw: RawRow, cell: RawCell | None, f: Field, message: str) -> InputError:
-    return InputError(file=display, sheet=sheet, row=raw.row, column=cell.column if cell else None,
-                      line=(cell.line if cell and cell.line else raw.line), field=f.label, message=message)
+def _error(display, sheet, raw: RawRow, f: Field, message: str) -> InputError:
+    return InputError(file=display, sheet=sheet, row=raw.row, column=raw.column(f.name), line=raw.line_of(f.name),
+                      field=f.label, message=message)

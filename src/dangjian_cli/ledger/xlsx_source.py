@@ -507,7 +507,8 @@ _Q_T_ERROR = re.compile(rb't="e"')
 _Q_V = re.compile(rb"<v(?:\s[^>]*)?(?:/>|>(?P<text>[^<]*)</v>)")
 _Q_ATTR_R = re.compile(rb'\sr="([^"]*)"')
 _Q_ATTR_T = re.compile(rb'\st="([^"]*)"')
-_Q_CELL_REF = re.compile(rb'<c r="([A-Za-z]{1,3}[0-9]{1,7})"')
+_Q_CELL_ROW = re.compile(rb'<c r="[A-Za-z]{1,3}([0-9]{1,7})"')
+_Q_CELL_COLUMN = re.compile(rb'<c r="([A-Za-z]{1,3})[0-9]')
 
 
 def _area_check(guard: "_Guard", max_row: int, max_col: int) -> None:
@@ -536,10 +537,11 @@ def _quick_scan(xml: bytes, guard: "_Guard") -> tuple[list, dict] | None:
             if pos is not None:
                 _range_check(guard, pos[0], pos[1] or 0, ref, dimension=True)
 
-    max_row = max_col = -1
-    for ref in _Q_CELL_REF.findall(x):
-        row, col = _parse_ref(ref)
-        max_row, max_col = max(max_row, row), max(max_col, col)
+    # every cell here is `<c r="<in bounds>"`: the furthest row and column straight from the references
+    rows = _Q_CELL_ROW.findall(x)
+    max_row = max(map(int, rows)) - 1 if rows else -1
+    letters = set(_Q_CELL_COLUMN.findall(x))
+    max_col = max((_parse_ref(c.upper() + b"1")[1] for c in letters), default=-1)
     _area_check(guard, max_row, max_col)
 
     formula_cells: list = []

@@ -23,18 +23,18 @@ class Params(RuleParams):
 def evaluate(ledger, window, params: Params, indicator) -> Outcome:
     payers = [m for m in ledger.members if m.category in DUES_PAYING_CATEGORIES and m.relation_here]
     months = window.periods("month", ledger.branch.established)
-    paid_rows: dict[str, list] = {}
+    paid: dict[str, set[int]] = {}  # member → month indexes covered by a payment made by as-of
     for row in ledger.dues:
         if row.paid is None or row.paid <= window.as_of:
-            paid_rows.setdefault(row.name, []).append(row)
+            paid.setdefault(row.name, set()).update(range(row.first.index, row.last.index + 1))
     tally = Tally()
     for member in payers:
+        covered = paid.get(member.name, set())
         missed = []
         for period in months:
             if not member.present_during(period.start, period.end):
                 continue
-            month = Month.of(period.start)
-            if any(r.covers(month) for r in paid_rows.get(member.name, ())):
+            if Month.of(period.start).index in covered:
                 tally.hit()
             elif window.is_due(period):
                 missed.append(period.label)
