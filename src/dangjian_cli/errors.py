@@ -40,9 +40,7 @@ class InputError:
         return redact(f"{self.place}：{self.message}")
 
     def to_dict(self) -> dict:
-        data = {k: v for k, v in self.__dict__.items() if v is not None}
-        data["message"] = redact(self.message)
-        return data
+        return {k: redact(v) if isinstance(v, str) else v for k, v in self.__dict__.items() if v is not None}
 
 
 class InputErrors(Exception):

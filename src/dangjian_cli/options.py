@@ -64,8 +64,12 @@ def atomic_write(path: Path, data: bytes) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    if os.path.lexists(tmp):  # a stale temp file, or a link planted to make us write elsewhere
+        os.unlink(tmp)
     try:
-        with open(tmp, "wb") as handle:
+        # O_EXCL: create the temp file afresh, never open (or follow a link to) an existing one
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666),
+                       "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

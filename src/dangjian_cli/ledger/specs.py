@@ -101,7 +101,7 @@ BRANCH = TableSpec("branch", "党组织基本信息", (
 
 TERM = TableSpec("term", "任期", (
     Field("start", "开始", v.date, ("开始日期", "起始", "换届日期")),
-    Field("years", "年限", v.whole_number, ("届期",)),
+    Field("years", "年限", v.term_years, ("届期",)),
 ))
 
 COMMITTEE = TableSpec("committee", "班子成员", (

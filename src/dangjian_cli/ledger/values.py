@@ -23,6 +23,8 @@ def is_empty(value) -> bool:
 
 
 def text(value) -> str:
+    if isinstance(value, (dict, list, tuple)):  # YAML `姓名: [a, b]` or `{a: 1}`: not what the user meant
+        raise BadValue("应填写一项文字，而不是列表或“键: 值”映射")
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float):
@@ -50,12 +52,20 @@ _DATE_PATTERNS = [
 ]
 _DATE_HINT = "可写作 2024-03-15、2024/3/15、2024.3.15、2024年3月15日，或使用 Excel 日期格式的单元格"
 
+# Dates far outside any ledger's life (0001-01-01, 9999-12-31) are typos; past 9996 the calendar
+# arithmetic of terms and periods would overflow, so such years are refused here with the value.
+MIN_YEAR, MAX_YEAR = 1900, 2999
+
+
+def _check_year(year_number: int, raw) -> None:
+    if not MIN_YEAR <= year_number <= MAX_YEAR:
+        raise BadValue(f"“{text(raw)}”的年份超出范围（应在 {MIN_YEAR}–{MAX_YEAR} 年之间）")
+
 
 def date(value) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
+    if isinstance(value, (dt.datetime, dt.date)):
+        _check_year(value.year, value)
+        return value.date() if isinstance(value, dt.datetime) else value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise BadValue(f"“{text(value)}”是数字而不是日期（可能是笔误）；{_DATE_HINT}")
     raw = str(value).strip()
@@ -65,6 +75,7 @@ def date(value) -> dt.date:
     for pattern in _DATE_PATTERNS:
         m = pattern.match(candidate)
         if m:
+            _check_year(int(m.group(1)), raw)
             try:
                 return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             except ValueError:
@@ -83,6 +94,7 @@ _MONTH_HINT = "可写作 2024-03、2024年3月，或使用 Excel 日期格式的
 
 def month(value) -> Month:
     if isinstance(value, (dt.date, dt.datetime)):
+        _check_year(value.year, value)
         return Month(value.year, value.month)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         raise BadValue(f"“{text(value)}”是数字而不是月份；{_MONTH_HINT}")
@@ -92,6 +104,7 @@ def month(value) -> Month:
         m = pattern.match(candidate)
         if m:
             number = int(m.group(2))
+            _check_year(int(m.group(1)), raw)
             if 1 <= number <= 12:
                 return Month(int(m.group(1)), number)
             raise BadValue(f"“{raw}”中的月份不存在")
@@ -130,6 +143,9 @@ def yes_no(value) -> bool:
     return found
 
 
+MAX_NUMBER_DIGITS = 12  # amounts, hours, days, scores, head counts: under a trillion
+
+
 def number(value) -> Decimal:
     if isinstance(value, bool):
         raise BadValue(f"“{text(value)}”不是数字")
@@ -142,6 +158,9 @@ def number(value) -> Decimal:
         raise BadValue(f"“{str(value).strip()}”不是数字") from None
     if not result.is_finite():
         raise BadValue(f"“{str(value).strip()}”不是数字")
+    if result and result.adjusted() > MAX_NUMBER_DIGITS - 1:
+        # 1e999999999 is a valid Decimal, but int() of it (or rounding it) would take minutes or fail
+        raise BadValue(f"“{text(value)}”数值过大")
     return result
 
 
@@ -152,11 +171,21 @@ def whole_number(value) -> int:
     return int(result)
 
 
+def term_years(value) -> int:
+    """A committee's term in years (3 or 5 in practice); a huge one would overflow the term's end date."""
+    result = whole_number(value)
+    if not 1 <= result <= 100:
+        raise BadValue(f"“{text(value)}”不是有效的任期年限（应为 1–100 的整数，通常为 3 或 5）")
+    return result
+
+
 def year(value) -> int:
     if isinstance(value, (dt.date, dt.datetime)):
+        _check_year(value.year, value)
         return value.year
     raw = normalise(text(value)).rstrip("年度").rstrip("年")
     if re.fullmatch(r"\d{4}", raw):
+        _check_year(int(raw), value)
         return int(raw)
     raise BadValue(f"“{text(value)}”不是年份；可写作 2024 或 2024年")
 

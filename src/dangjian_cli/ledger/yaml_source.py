@@ -49,7 +49,7 @@ def read_yaml(path: Path, display: str):
     try:
         size = path.stat().st_size
         if size > MAX_YAML_BYTES:
-            raise _fail(display, f"文件过大（{size // 1024} KB，上限 {MAX_YAML_BYTES // 1024 // 1024} MB）")
+            raise _fail(display, f"文件过大（{-(-size // 1024)} KB，上限 {MAX_YAML_BYTES // 1024} KB）")
         raw = path.read_bytes()
     except OSError as exc:
         raise _fail(display, f"无法读取文件：{exc.strerror or exc}") from None
