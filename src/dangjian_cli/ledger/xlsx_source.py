@@ -202,6 +202,9 @@ class _Guard:
                 continue
             seen.add(info.filename)
             xml = self._inflate_all(info)  # ≤ 64 MiB, counted while inflating
+            if xml.count(b"<c") > MAX_CELLS:  # more cell tags than the area allows: no need to scan them
+                raise self.fail(f"工作表的单元格过多（超过 {MAX_CELLS // 10000} 万个），"
+                                "请删除多余的行和列（可按 Ctrl+End 找到最后一个单元格）后保存再试")
             found = _quick_scan(xml, self)
             if found is None:  # something unusual: follow calamine's reader event by event
                 scanner = _SheetScanner(self)
@@ -818,9 +821,10 @@ class _SheetScanner:
 
     def _check(self, row: int, col: int | None, ref: bytes | None, dimension: bool = False) -> None:
         _range_check(self.guard, row, col, ref, dimension)
-        if col is not None and not dimension:
+        if col is not None and not dimension and (row > self.max_row or col > self.max_col):
             self.max_row = max(self.max_row, row)
             self.max_col = max(self.max_col, col)
+            _area_check(self.guard, self.max_row, self.max_col)  # stop early: no need to scan the rest
 
     def _bad_ref(self, ref: bytes) -> InputErrors:
         shown = ref.decode("ascii", "replace")[:40]

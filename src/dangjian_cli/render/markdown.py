@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from dangjian_cli.masking import redact
@@ -30,6 +31,7 @@ def signed(value, sign: str = "+") -> str:
     return f"{sign}{fmt_points(value)}" if value else "0"
 
 
+@functools.lru_cache(maxsize=1)
 def _environment():
     import jinja2
 

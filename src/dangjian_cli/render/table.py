@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from dangjian_cli.masking import redact
 from dangjian_cli.render import STATUS_ZH, fmt_points, rating_text
 
+def safe(text) -> str:
+    """User text for rich: personal numbers masked, and `[...]` shown as typed rather than read as markup."""
+    return escape(redact(str(text)))
+
+
 _STATUS_STYLE = {"pass": "green", "partial": "yellow", "fail": "red", "manual": "cyan", "n/a": "dim", "waived": "magenta"}
 
 
 def print_score(result, console: Console) -> None:
-    console.print(redact(f"[bold]{result.branch['name']}[/bold]  ·  {result.rubric['title']}"))
+    console.print(f"[bold]{safe(result.branch['name'])}[/bold]  ·  {safe(result.rubric['title'])}")
     w = result.window
     console.print(f"评定期间 {w['from']} 至 {w['to']}，截至 {w['as_of']}")
     table = Table(show_lines=False, header_style="bold")
@@ -22,8 +28,8 @@ def print_score(result, console: Console) -> None:
     for area in result.areas:
         for ind in area.indicators:
             style = _STATUS_STYLE[ind.status]
-            table.add_row(ind.id, area.id, fmt_points(ind.points), fmt_points(ind.max),
-                          f"[{style}]{STATUS_ZH[ind.status]}[/{style}]", redact(ind.working))
+            table.add_row(safe(ind.id), safe(area.id), fmt_points(ind.points), fmt_points(ind.max),
+                          f"[{style}]{STATUS_ZH[ind.status]}[/{style}]", safe(ind.working))
         table.add_section()
     console.print(table)
 
@@ -32,10 +38,10 @@ def print_score(result, console: Console) -> None:
     summary.add_column("得分", justify="right")
     summary.add_column("满分", justify="right")
     for area in result.areas:
-        summary.add_row(area.id + ("（加分）" if area.bonus else ""), fmt_points(area.points), fmt_points(area.max))
+        summary.add_row(safe(area.id) + ("（加分）" if area.bonus else ""), fmt_points(area.points), fmt_points(area.max))
     summary.add_row("[bold]合计[/bold]", f"[bold]{fmt_points(result.total)}[/bold]", fmt_points(result.max))
     console.print(summary)
-    rating = rating_text(result.rating, result.rubric)
+    rating = safe(rating_text(result.rating, result.rubric))
     colour = "green" if result.rating else "red"
     line = f"总分 [bold]{fmt_points(result.total)}[/bold] / {fmt_points(result.max)}（{fmt_points(result.percent)}%）  评定：[bold {colour}]{rating}[/bold {colour}]"
     if result.vetoed_by:
@@ -55,7 +61,7 @@ def print_findings(result, console: Console) -> None:
         table.add_column("问题", overflow="fold")
         table.add_column("影响分值", justify="right")
         for ind, f in rows:
-            table.add_row(ind.id, redact(f.message), fmt_points(ind.finding_points(f)))
+            table.add_row(safe(ind.id), safe(f.message), fmt_points(ind.finding_points(f)))
         console.print(table)
     if result.notices:
         console.print("[bold]其他提示[/bold]")
@@ -64,7 +70,7 @@ def print_findings(result, console: Console) -> None:
 
 
 def print_gaps(result, console: Console) -> None:
-    console.print(redact(f"[bold]{result.branch['name']}[/bold]  缺失的会议/活动"))
+    console.print(f"[bold]{safe(result.branch['name'])}[/bold]  缺失的会议/活动")
     w = result.window
     console.print(f"检查期间 {w['from']} 至 {w['to']}，截至 {w['as_of']}")
     for title, items in (("缺失", result.gaps), ("进行中（本期尚未结束，未完成）", result.pending)):
@@ -74,7 +80,8 @@ def print_gaps(result, console: Console) -> None:
         for col in ("期间", "会议/活动", "党小组", "条件", "应开", "实开"):
             table.add_column(col)
         for g in items:
-            table.add_row(g.period.label, g.event, g.group or "", g.condition or "", str(g.required), str(g.held))
+            table.add_row(g.period.label, safe(g.event), safe(g.group or ""), safe(g.condition or ""), str(g.required),
+                          str(g.held))
         console.print(table)
     if not result.gaps:
         console.print("[green]已到期的各项会议/活动均已按要求开展。[/green]")
