@@ -286,26 +286,35 @@ def trend(
     """动态管理：逐年评分（各项目与总分），并指出比上一年退步的指标。"""
 
     def action():
-        import datetime as dt
+        from dangjian_cli import history
 
-        from dangjian_cli import history, ledger
-        from dangjian_cli import rubric as rubric_mod
-        from dangjian_cli.options import parse_day_option
-
-        day = parse_day_option(as_of, "--as-of") if as_of else dt.date.today()
-        scored = history.score_years(rubric_mod.load(rubric), ledger.load(folder), history.parse_years(years), day,
-                                     _extra_waivers(waivers))
-        data = history.trend_data(scored)
-        if fmt == HistoryFormat.json:
-            from dangjian_cli.render.json_report import dumps
-
-            sys.stdout.write(dumps(data) + "\n")
-        else:
-            from dangjian_cli.render.history import print_trend
-
-            print_trend(data, _console())
+        scored = _score_years(folder, rubric, history.parse_years(years), as_of, waivers)
+        _print_history(history.trend_data(scored), fmt, "print_trend")
 
     _run(action)
+
+
+def _score_years(folder: Path, rubric: Optional[str], years: list[int], as_of: Optional[str],
+                 waivers: Optional[Path]):
+    import datetime as dt
+
+    from dangjian_cli import history, ledger
+    from dangjian_cli import rubric as rubric_mod
+    from dangjian_cli.options import parse_day_option
+
+    day = parse_day_option(as_of, "--as-of") if as_of else dt.date.today()
+    return history.score_years(rubric_mod.load(rubric), ledger.load(folder), years, day, _extra_waivers(waivers))
+
+
+def _print_history(data: dict, fmt: "HistoryFormat", table_printer: str) -> None:
+    if fmt == HistoryFormat.json:
+        from dangjian_cli.render.json_report import dumps
+
+        sys.stdout.write(dumps(data) + "\n")
+    else:
+        from dangjian_cli.render import history as history_view
+
+        getattr(history_view, table_printer)(data, _console())
 
 
 @app.command()
@@ -321,24 +330,10 @@ def diff(
     """动态管理：比较两个年度，列出得分、状态和问题的变化（已解决 / 新出现）。"""
 
     def action():
-        import datetime as dt
+        from dangjian_cli import history
 
-        from dangjian_cli import history, ledger
-        from dangjian_cli import rubric as rubric_mod
-        from dangjian_cli.options import parse_day_option
-
-        day = parse_day_option(as_of, "--as-of") if as_of else dt.date.today()
-        scored = dict(history.score_years(rubric_mod.load(rubric), ledger.load(folder), [before, after], day,
-                                          _extra_waivers(waivers)))
-        data = history.diff_data(before, scored[before], after, scored[after])
-        if fmt == HistoryFormat.json:
-            from dangjian_cli.render.json_report import dumps
-
-            sys.stdout.write(dumps(data) + "\n")
-        else:
-            from dangjian_cli.render.history import print_diff
-
-            print_diff(data, _console())
+        scored = dict(_score_years(folder, rubric, [before, after], as_of, waivers))
+        _print_history(history.diff_data(before, scored[before], after, scored[after]), fmt, "print_diff")
 
     _run(action)
 
@@ -362,6 +357,69 @@ def init(folder: Path = typer.Argument(..., help="要新建的支部台账文件
             "  3. 把纪要、照片等证明材料放进 evidence/，并在表中填写路径；需要自评的指标填写 self_assessment.yaml；\n"
             f"  4. 运行 dj validate {folder} 检查格式，dj score {folder} 查看得分和问题清单。\n"
         )
+
+    _run(action)
+
+
+class BatchFormat(str, Enum):
+    table = "table"
+    json = "json"
+    junit = "junit"
+    markdown = "markdown"
+
+
+BatchFormatOpt = typer.Option(BatchFormat.table, "--format", "-f", help="输出格式：table / json / junit / markdown")
+BatchOutOpt = typer.Option(None, "-o", "--output", metavar="FILE",
+                           help="写出汇总报告（可多次）：.xlsx（附件3 达标情况统计表）/ .json / .md / .xml（JUnit）")
+BatchFailOpt = typer.Option(None, "--fail-under", help="任一支部得分率低于此值（百分制）时退出码为 1")
+
+
+@app.command()
+def batch(
+    root: Path = typer.Argument(..., help="根文件夹：其下任意层级含 branch.yaml 的文件夹都会被评分"),
+    rubric: Optional[str] = RubricOpt,
+    year: Optional[int] = YearOpt,
+    start: Optional[str] = FromOpt,
+    end: Optional[str] = ToOpt,
+    as_of: Optional[str] = AsOfOpt,
+    fmt: BatchFormat = BatchFormatOpt,
+    output: Optional[list[Path]] = BatchOutOpt,
+    out_dir: Optional[Path] = typer.Option(None, "--out-dir", help="把每个支部自己的报告（.json、.md、.xlsx 申报表）写到此文件夹"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="并行的工作进程数（默认 = CPU 数）"),
+    fail_under: Optional[float] = BatchFailOpt,
+    shard: Optional[str] = typer.Option(None, "--shard", help="只评第 K 份（共 N 份，如 2/8），供多台机器/CI 分片；结果用 dj batch-merge 合并"),
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="是否显示进度条（默认：终端上显示）"),
+):
+    """批量评分：根文件夹下所有支部并行评分，汇总排名、统计表（附件3）；个别台账出错不影响其余支部。"""
+
+    def action():
+        from dangjian_cli.batch import run_batch
+        from dangjian_cli.options import window_from_options
+
+        window = window_from_options(year, start, end, as_of)
+        code = run_batch(root, rubric=rubric, window=window, fmt=fmt.value, outputs=output or [], out_dir=out_dir,
+                         jobs=jobs, fail_under=fail_under, shard=shard, progress=progress)
+        if code:
+            raise typer.Exit(code)
+
+    _run(action)
+
+
+@app.command("batch-merge")
+def batch_merge(
+    files: list[Path] = typer.Argument(..., metavar="SHARD", help="各分片的 JSON 输出（dj batch --shard K/N -o 分片.json）"),
+    fmt: BatchFormat = BatchFormatOpt,
+    output: Optional[list[Path]] = BatchOutOpt,
+    fail_under: Optional[float] = BatchFailOpt,
+):
+    """合并分片评分结果：生成一份统计表（附件3）、一份合并 JSON，与不分片时相同。"""
+
+    def action():
+        from dangjian_cli.batch import run_merge
+
+        code = run_merge(files, fmt=fmt.value, outputs=output or [], fail_under=fail_under)
+        if code:
+            raise typer.Exit(code)
 
     _run(action)
 

@@ -61,6 +61,11 @@ def check_output_path(output: Path, branch_folders: list[Path]) -> Path:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write to a temporary file beside the target, then rename: a reader never sees half a report."""
+    atomic_stream(path, lambda handle: handle.write(data), binary=True)
+
+
+def atomic_stream(path: Path, write, binary: bool = False) -> None:
+    """Like atomic_write, but `write(handle)` streams the content (a large batch JSON never sits in memory)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -68,9 +73,10 @@ def atomic_write(path: Path, data: bytes) -> None:
         os.unlink(tmp)
     try:
         # O_EXCL: create the temp file afresh, never open (or follow a link to) an existing one
-        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666),
-                       "wb") as handle:
-            handle.write(data)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        mode = {"mode": "wb"} if binary else {"mode": "w", "encoding": "utf-8", "newline": "\n"}
+        with os.fdopen(fd, **mode) as handle:
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
