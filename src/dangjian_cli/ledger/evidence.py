@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from pathlib import Path
 
 from dangjian_cli.ledger.models import Evidence
@@ -17,6 +16,7 @@ class EvidenceResolver:
         self.root = os.path.realpath(folder)
         self._cache: dict[str, Evidence] = {}
         self._dirs: dict[tuple[str, ...], str] = {}  # folder parts → real path (folders repeat a lot)
+        self._listings: dict[str, dict[str, bool]] = {}
 
     def resolve(self, written: str) -> Evidence:
         found = self._cache.get(written)
@@ -41,16 +41,28 @@ class EvidenceResolver:
         folder = self._real_dir(tuple(parts[:-1]))
         if not self._inside(folder):
             return Evidence.model_construct(path=path, status="rejected", reason="链接指向支部文件夹之外")
-        full = os.path.join(folder, parts[-1])
-        try:
-            if stat.S_ISLNK(os.lstat(full).st_mode):
-                full = os.path.realpath(full)
-                if not self._inside(full):
-                    return Evidence.model_construct(path=path, status="rejected", reason="链接指向支部文件夹之外")
-                os.stat(full)
-        except (OSError, ValueError):
+        is_link = self._listing(folder).get(parts[-1])
+        if is_link is None:
             return Evidence.model_construct(path=path, status="missing", reason="证明材料缺失")
+        if is_link:
+            full = os.path.realpath(os.path.join(folder, parts[-1]))
+            if not self._inside(full):
+                return Evidence.model_construct(path=path, status="rejected", reason="链接指向支部文件夹之外")
+            if not os.path.exists(full):
+                return Evidence.model_construct(path=path, status="missing", reason="证明材料缺失（链接失效）")
         return Evidence.model_construct(path="/".join(parts), status="ok")
+
+    def _listing(self, folder: str) -> dict[str, bool]:
+        """Names in a real folder → whether each is a symlink: one scandir per folder, not one lstat per file."""
+        found = self._listings.get(folder)
+        if found is None:
+            try:
+                with os.scandir(folder) as entries:
+                    found = {entry.name: entry.is_symlink() for entry in entries}
+            except (OSError, ValueError):
+                found = {}
+            self._listings[folder] = found
+        return found
 
     def _inside(self, real: str) -> bool:
         return real == self.root or real.startswith(self.root + os.sep)
