@@ -164,6 +164,18 @@ def bomb_part(name: str, total: int = GIB, lie: bool = True) -> Part:
     return Part(name, raw, crc, size, declared=1000 if lie else size)
 
 
+def small_bomb_part(name: str, declared: int, size: int = 64 * 1024 * 1024 + 50 * 1024) -> Part:
+    """``name`` inflating just past 64 MiB from under 64 KiB (deflate gives at most ~1032:1), its headers
+    claiming ``declared`` bytes: a part small enough for the guard's one-call inflation must still stop
+    at what its header claims, then be refused as a bomb."""
+    head = (XML_HEAD + SHEET_OPEN).encode()
+    data = head + b" " * (size - len(head))
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    raw = c.compress(data) + c.flush()
+    assert len(raw) <= 64 * 1024
+    return Part(name, raw, zlib.crc32(data), len(data), declared=declared)
+
+
 FAR_CELL_ROWS = (
     "".join(f'<row r="{r}">' + inline_cell(f"A{r}", f"党员{r}") + inline_cell(f"B{r}", "正式党员") + "</row>"
             for r in range(5, 38))

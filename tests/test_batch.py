@@ -351,3 +351,20 @@ def test_out_dir_inside_a_branch_folder_is_refused(tree):
 def test_bad_output_suffix_and_jobs(tree, tmp_path):
     assert run("batch", tree, *WINDOW, "-o", tmp_path / "x.pdf").exit_code == 2
     assert run("batch", tree, *WINDOW, "-j", "0").exit_code == 2
+
+
+def test_outcome_from_the_result_equals_the_outcome_from_its_json(tree):
+    """The table path skips the score JSON: what it reads off the result must be what the JSON says."""
+    from dangjian_cli import engine, ledger
+    from dangjian_cli import rubric as rubric_module
+    from dangjian_cli.options import window_from_options
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    folders = [t.folder for t in batch.discover(tree)] + [t.folder for t in batch.discover(examples)]
+    for rubric_name in (None, "standardization"):
+        rubric = rubric_module.load(rubric_name)
+        for as_of in ("2025-06-30", "2025-12-31"):
+            window = window_from_options(2025, None, None, as_of)
+            for folder in folders:
+                result = engine.evaluate(rubric, ledger.load(folder), window)
+                assert batch.outcome_from_result(result) == batch.outcome_from_score(result.to_dict()), folder

@@ -195,6 +195,12 @@ def _shared_strings_bomb(path: Path) -> None:
     h.raw_xlsx(path, h.members_sheet(), extra=[h.bomb_part("xl/sharedStrings.xml")])
 
 
+def _small_bomb(declared: int):
+    def build(path: Path) -> None:
+        h.write_zip(path, h.workbook_parts(h.members_sheet())[:-1] + [h.small_bomb_part(h.SHEET_PART, declared)])
+    return build
+
+
 def _entity(path: Path) -> None:
     sst = (h.XML_HEAD + h.BILLION_LAUGHS_DTD.replace("worksheet", "sst")
            + '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&d;</t></si></sst>')
@@ -212,6 +218,8 @@ XLSX_CORPUS = {
     "zip-bomb-1gib-lying-header": _bomb(lie=True),
     "zip-bomb-1gib-honest-header": _bomb(lie=False),
     "shared-strings-bomb": _shared_strings_bomb,
+    "small-bomb-lying-header": _small_bomb(declared=1000),
+    "small-bomb-declared-at-the-limit": _small_bomb(declared=64 * 1024 * 1024),
     "cell-at-xfd1048576": lambda p: h.raw_xlsx(p, h.far_cell_sheet()),
     "formula-without-cached-value": lambda p: h.raw_xlsx(
         p, h.members_sheet('<row r="5"><c r="A5"><f>CONCAT("a","b")</f></c><c r="B5" t="inlineStr"><is><t>正式党员</t>'
@@ -253,6 +261,7 @@ WORST = {
     "yaml-oversized": ("members.yaml", lambda p: p.write_bytes(h.oversized())),
     "xlsx-zip-bomb-1gib": ("members.xlsx", _bomb(lie=True)),
     "xlsx-shared-strings-bomb-1gib": ("members.xlsx", _shared_strings_bomb),
+    "xlsx-small-bomb-declared-64mib": ("members.xlsx", _small_bomb(declared=64 * 1024 * 1024)),
     "xlsx-cell-at-xfd1048576": ("members.xlsx", XLSX_CORPUS["cell-at-xfd1048576"]),
     "xlsx-billion-laughs-dtd": ("members.xlsx", XLSX_CORPUS["dtd-in-sheet"]),
 }

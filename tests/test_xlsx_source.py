@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import zipfile
+import zlib
 from pathlib import Path
 
 import openpyxl
@@ -34,6 +35,7 @@ SERIAL_MARCH_15 = 45366  # 2024-03-15 in the 1900 date system
 # ---------------------------------------------------------------------------------------------------------
 # building workbooks
 
+import hostile_files as h  # noqa: E402  (zips built by hand, for the fast-path refusals)
 from hostile_files import CONTENT_TYPES, ROOT_RELS  # noqa: E402  (the same minimal package parts)
 
 WS_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
@@ -634,3 +636,266 @@ def test_cell_hidden_from_calamine_inside_a_cell_is_refused(tmp_path, no_calamin
     # calamine would swallow the inner <row>/<c> inside <is>, so its position counting could drift from ours
     sheet = sheet_xml('<row r="1"><c t="inlineStr"><is><t>x</t><row r="1"></row></is></c></row>')
     assert "结构异常" in refused(raw_xlsx(tmp_path / NAME, sheet)).errors[0].message
+
+
+# ---------------------------------------------------------------------------------------------------------
+# the fast paths (a plain zip read directly, small parts inflated in one call, plain workbook XML, the
+# usual sheet, stored parts for calamine) agree with the careful code they stand in for
+
+
+def _members_workbook(path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "党员名册"
+    ws.append(["姓名", "类别", "入党日期", "党费"])
+    for i in range(40):
+        ws.append([f"党员{i}", "正式党员", dt.date(2010, 1, 1) + dt.timedelta(days=i), 12.5 * i])
+    wb.save(path)
+    return path
+
+
+def _rezip(source: Path, target: Path, *, stored: bool = False, extra: bytes = b"", comment: bytes = b"",
+           streamed: bool = False) -> bytes:
+    """The same parts in another zip layout (stored, extra fields, a comment, data descriptors)."""
+    out = io.BytesIO()
+
+    class Unseekable(io.RawIOBase):  # zipfile then writes data descriptors after each part
+        def writable(self):
+            return True
+
+        def write(self, b):
+            return out.write(b)
+
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(Unseekable() if streamed else out, "w") as zout:
+        for info in zin.infolist():
+            new = zipfile.ZipInfo(info.filename, info.date_time)
+            new.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            new.extra = extra
+            zout.writestr(new, zin.read(info))
+        zout.comment = comment
+    target.write_bytes(out.getvalue())
+    return out.getvalue()
+
+
+def test_zip_layouts_read_alike(tmp_path):
+    source = _members_workbook(tmp_path / "source.xlsx")
+    expected = read_first_sheet(source, NAME)
+    assert len(expected.rows) == 41
+    layouts = {
+        "stored": {"stored": True},
+        "extra-field": {"extra": struct.pack("<HH", 0xCAFE, 4) + b"abcd"},
+        "comment": {"comment": b"saved by a test"},
+        "data-descriptors": {"streamed": True},
+    }
+    for name, options in layouts.items():
+        path = tmp_path / f"{name}.xlsx"
+        _rezip(source, path, **options)
+        assert read_first_sheet(path, NAME) == expected, name
+
+
+def test_calamine_reads_the_checked_parts_stored(tmp_path):
+    # the bytes checked are the bytes calamine reads: every part the guard inflated goes to calamine
+    # stored; the rest (and their entries) stay as they were
+    data = _members_workbook(tmp_path / "m.xlsx").read_bytes()
+    workbook = xlsx_source._Guard(data, NAME).run().workbook
+    with zipfile.ZipFile(io.BytesIO(data)) as original, zipfile.ZipFile(io.BytesIO(workbook)) as copy:
+        assert [i.filename for i in copy.infolist()] == [i.filename for i in original.infolist()]
+        checked = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/worksheets/sheet1.xml"}
+        for info in copy.infolist():
+            assert copy.read(info) == original.read(info.filename)
+            expected = zipfile.ZIP_STORED if info.filename in checked else original.getinfo(info.filename).compress_type
+            assert info.compress_type == expected, info.filename
+
+
+def test_unusual_zip_layouts_reach_calamine_as_they_are(tmp_path):
+    source = _members_workbook(tmp_path / "source.xlsx")
+    data = _rezip(source, tmp_path / "x.xlsx", extra=struct.pack("<HH", 0xCAFE, 0))
+    assert xlsx_source._Guard(data, NAME).run().workbook is data
+
+
+def test_small_part_lying_about_its_size_is_stopped_at_the_claim(tmp_path, no_calamine):
+    for declared in (1000, 64 * 1024 * 1024):  # inflates to 64 MiB + 50 KiB from under 64 KiB
+        path = h.write_zip(tmp_path / NAME, h.workbook_parts(h.members_sheet())[:-1]
+                           + [h.small_bomb_part(h.SHEET_PART, declared)])
+        message = refused(path).errors[0].message
+        assert "64 MiB" in message and "sheet1.xml" in message
+
+
+def test_small_part_inflating_past_its_claim_is_damaged(tmp_path, no_calamine):
+    part = h.deflated(h.SHEET_PART, h.members_sheet("<row r='9'></row>" * 100))
+    part.declared = part.size - 1
+    path = h.write_zip(tmp_path / NAME, h.workbook_parts(h.members_sheet())[:-1] + [part])
+    assert "无法解压" in refused(path).errors[0].message
+
+
+def test_dtd_is_named_before_a_bad_checksum(tmp_path, no_calamine):
+    part = h.deflated(h.SHEET_PART, h.members_sheet(prolog=h.BILLION_LAUGHS_DTD))
+    part.crc ^= 1
+    path = h.write_zip(tmp_path / NAME, h.workbook_parts(h.members_sheet())[:-1] + [part])
+    assert "DTD" in refused(path).errors[0].message
+
+
+def set_flags(path: Path, part: str, flags: int) -> None:
+    """Set the general-purpose flags of ``part`` in its local and central headers."""
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        struct.pack_into("<H", data, z.getinfo(part).header_offset + 6, flags)
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:
+        name_len = struct.unpack_from("<H", data, at + 28)[0]
+        if data[at + 46:at + 46 + name_len] == part.encode():
+            struct.pack_into("<H", data, at + 8, flags)
+        at = data.find(b"PK\x01\x02", at + 4)
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("flags, method, fragment", [(0x801, 8, "被加密"), (0x800, 12, "不支持的压缩方式")])
+def test_small_part_encrypted_or_in_another_method(tmp_path, no_calamine, flags, method, fragment):
+    parts = h.workbook_parts(h.members_sheet())
+    parts[-1].method = method
+    path = h.write_zip(tmp_path / NAME, parts)
+    set_flags(path, h.SHEET_PART, flags)
+    assert fragment in refused(path).errors[0].message
+
+
+@pytest.mark.parametrize("workbook, expected", [
+    # a <sheet> in a comment or a processing instruction is not a sheet: the tokenizer decides
+    (workbook_xml([("名册", "rId1")]).replace("<sheets>", '<!-- <sheet name="假" r:id="rId9"/> --><sheets>'), "名册"),
+    (workbook_xml([("名册", "rId1")]).replace("<sheets>", '<?pi <sheet name="假" r:id="rId9"/>?><sheets>'), "名册"),
+    (workbook_xml([("名册", "rId1")]).replace('"', "'"), "名册"),  # single quotes
+    (workbook_xml([("名册", "rId1")]).replace("<sheet ", "<x:sheet xmlns:x='urn:x' "), "名册"),  # a prefix
+    (workbook_xml([("名册", "rId1")]).replace("<sheets>", '<fileVersion a="<sheet name=&quot;假&quot;>"/><sheets>'),
+     "名册"),  # '<' in a value
+    (workbook_xml([("A&amp;B", "rId1")]), "A&B"),
+])
+def test_first_sheet_in_workbook_xml_of_any_shape(tmp_path, workbook, expected):
+    path = raw_xlsx(tmp_path / NAME, sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>'), workbook=workbook)
+    assert read_first_sheet(path, NAME) == xlsx_source.SheetData(sheet=expected, rows=[(1, [1])])
+
+
+@pytest.mark.parametrize("rels", [
+    workbook_rels({"rId1": "worksheets/sheet1.xml"}).replace('"', "'"),
+    workbook_rels({"rId1": "worksheets/nothing.xml"}).replace(
+        "</Relationships>", f'<Relationship Id="rId1" Type="{WS_TYPE}" Target="worksheets/sheet1.xml"/></Relationships>'),
+    workbook_rels({"rId1": "worksheets/sheet1.xml"}).replace(
+        "</Relationships>", '<!-- <Relationship Id="rId1" Target="worksheets/x.xml"/> --></Relationships>'),
+    workbook_rels({"rId10": "worksheets/x.xml", "rId1": "worksheets/sheet1.xml"}),
+])
+def test_first_sheet_relationship_in_rels_of_any_shape(tmp_path, rels):
+    path = raw_xlsx(tmp_path / NAME, sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>'), rels=rels)
+    assert read_first_sheet(path, NAME).rows == [(1, [1])]
+
+
+@pytest.mark.parametrize("data, fragment", [
+    ('<row r="1"><c r="A1"><v>1</v></c></row>', None),
+    ('<row r="1"><c r="FZ9999"><v>1</v></c></row>', None),  # the edge of the usual sheet
+    ('<row r="1"><c r="GA10000"><v>1</v></c></row>', None),  # past it: the references are read one by one
+    ('<row r="1"><c r="A1"><v>1</v></c></row><row r="10000"><c r="GR10000"><v>1</v></c></row>', None),
+    ('<row r="1"><c r="A1"><v>1</v></c></row><row r="10001"><c r="GR10001"><v>1</v></c></row>', "使用范围过大"),
+    ('<row r="1"><c r="A1"><v>1</v></c></row><row r="1"><c r="GS1"><v>1</v></c></row>', "使用范围过大"),
+    ('<row r="100001"><c r="A1"><v>1</v></c></row>', "使用范围过大"),
+])
+def test_usual_and_unusual_sheets_give_the_same_verdicts(tmp_path, data, fragment):
+    path = raw_xlsx(tmp_path / NAME, sheet_xml(data))
+    if fragment is None:
+        read_first_sheet(path, NAME)
+    else:
+        assert fragment in refused(path).errors[0].message
+
+
+@pytest.mark.parametrize("dimensions, fragment", [
+    ('<dimension ref="A1:FZ9999"/>', None),
+    ('<dimension ref="A1"/><dimension ref="A1:B2"/>', None),
+    ('<dimension ref="A1"/><dimension ref="A1:B200000"/>', "A1:B200000"),  # every one is checked
+    ('<dimension ref="A1:GS1"/>', "A1:GS1"),
+])
+def test_every_dimension_is_checked(tmp_path, dimensions, fragment):
+    sheet = sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>').replace("<sheetData>", dimensions + "<sheetData>")
+    path = raw_xlsx(tmp_path / NAME, sheet)
+    if fragment is None:
+        assert read_first_sheet(path, NAME).rows == [(1, [1])]
+    else:
+        assert fragment in refused(path).errors[0].message
+
+
+_markup = st.lists(st.sampled_from([b"<?", b"?>", b"?", b"<", b"xml", b" ", b":", b"c ", b"row", b"f>", b":c",
+                                    b"x:dimension ", b"<dimension", b' ref="A1"', b'"', b"a"]), max_size=30).map(b"".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(x=_markup)
+def test_byte_shortcuts_match_their_definitions(x):
+    declaration = x.startswith(b"<?", xlsx_source._Q_LEADING.match(x).end())
+    assert xlsx_source._count_pi(x, declaration) == x.count(b"<?")
+    assert xlsx_source._has_prefixed_tag(x) == (xlsx_source._Q_PREFIXED.search(x) is not None)
+    found = xlsx_source._Q_DIMENSION.findall(x)
+    assert xlsx_source._dimensions(x) == (found if len(found) == x.count(b"<dimension") else None)
+
+
+def test_has_prefixed_tag_past_many_colons():
+    many = b'<worksheet a:b="1:2:3:4:5:6:7:8:9"><sheetData>'
+    assert not xlsx_source._has_prefixed_tag(many + b"<c/>")
+    assert xlsx_source._has_prefixed_tag(many + b"<x:c/>")
+
+
+def test_cell_values_as_yaml_would_give_them(tmp_path, monkeypatch):
+    import python_calamine
+
+    grid = [
+        ["", "文字", 2.0, 2.5, -0.0, 2.0**53 - 1],
+        [True, False, 0.0, 2.0**53, -(2.0**53), float("inf")],
+        [dt.timedelta(hours=12), dt.date(2024, 3, 15), dt.datetime(2024, 3, 15, 9, 30), dt.time(9, 30), 7, ""],
+        ["短行"],
+        ["", "", "", "", "", ""],
+    ]
+
+    class Sheet:
+        name = "名册"
+        start = (1, 2)
+
+        @staticmethod
+        def to_python(skip_empty_area=True):
+            return [list(row) for row in grid]
+
+    class Workbook:
+        @classmethod
+        def from_filelike(cls, _):
+            return cls()
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def get_sheet_by_index(self, _):
+            return Sheet()
+
+    path = raw_xlsx(tmp_path / NAME, sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>'))
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", Workbook)
+    data = read_first_sheet(path, NAME)
+
+    lead = [None, None]
+    assert [(n, [(type(v), v) for v in values]) for n, values in data.rows] == [
+        (1, [(type(None), None)] * 8),
+        (2, [(type(v), v) for v in lead + [None, "文字", 2, 2.5, 0, 2**53 - 1]]),
+        (3, [(type(v), v) for v in lead + [True, False, 0, 2.0**53, -(2.0**53), float("inf")]]),
+        (4, [(type(v), v) for v in lead + [0.5, dt.date(2024, 3, 15), dt.datetime(2024, 3, 15, 9, 30),
+                                            dt.time(9, 30), 7, None]]),
+        (5, [(type(v), v) for v in lead + ["短行", None, None, None, None, None]]),
+    ]  # the trailing empty row is dropped
+
+
+def test_prolog_split_by_an_odd_deflate_stream_is_read_as_streamed(tmp_path, no_calamine):
+    # empty deflate blocks fill the first 64 KiB: the streamed check's prolog then runs past 256 bytes
+    # and sees the encoding of an over-long declaration; the one-call path must not miss it
+    sheet = ('<?xml version="1.0"' + " " * 300 + 'encoding="UTF-16"?>' + h.SHEET_OPEN
+             + '<row r="1"><c r="A1"><v>1</v></c></row>' + h.SHEET_CLOSE).encode()
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    empty_block = deflate.flush(zlib.Z_SYNC_FLUSH)
+    start = deflate.compress(sheet[:100]) + deflate.flush(zlib.Z_SYNC_FLUSH)
+    raw = empty_block * ((65536 - len(start)) // len(empty_block)) + start + deflate.compress(sheet[100:]) + deflate.flush()
+    assert len(zlib.decompressobj(-15).decompress(raw[:65536])) == 100
+    part = h.Part(h.SHEET_PART, raw, zlib.crc32(sheet), len(sheet))
+    path = h.write_zip(tmp_path / NAME, h.workbook_parts(h.members_sheet())[:-1] + [part])
+    assert "UTF-8" in refused(path).errors[0].message

@@ -190,6 +190,28 @@ def outcome_from_score(data: dict, top: int = 5) -> dict:
     }
 
 
+def outcome_from_result(result, top: int = 5) -> dict:
+    """outcome_from_score(result.to_dict()), without building the whole score JSON (the table needs little)."""
+    from dangjian_cli.masking import redact
+    from dangjian_cli.result import number
+
+    gaps = []
+    for ind in result.indicators:
+        for f in ind.findings:
+            if f.kind == "gap":
+                gaps.append((number(ind.finding_points(f)) or 0, ind.id, f.message or ""))
+    gaps.sort(key=lambda g: -g[0])
+    branch = result.branch or {}
+    return {
+        "name": redact(str(branch.get("name") or "")), "path": branch.get("path"), "error": None, "kind": None,
+        "total": number(result.total), "max": number(result.max), "percent": number(result.percent),
+        "rating": result.rating, "five_star": bool(result.five_star),
+        "vetoed_by": list(result.vetoed_by or ()), "gap_count": len(gaps),
+        "lost": round(sum(g[0] for g in gaps), 2),
+        "top_gaps": [[ind, redact(msg), pts] for pts, ind, msg in gaps[:top]],
+    }
+
+
 def error_outcome(path: str, message: str, kind: str, name: str | None = None) -> dict:
     return {"name": name, "path": path, "error": message, "kind": kind, "total": None, "max": None,
             "percent": None, "rating": None, "five_star": False, "vetoed_by": [], "gap_count": 0, "lost": 0,
@@ -266,8 +288,8 @@ class Scorer:
         from dangjian_cli.render.json_report import dumps
 
         config = self.config
-        data = result.to_dict()
-        out = outcome_from_score(data)
+        data = result.to_dict() if config.want_json or config.out_dir else None
+        out = outcome_from_result(result)
         if config.want_json:
             out["json"] = dumps(data)  # the very text `dj score --format json` prints
         plan = None
@@ -372,6 +394,15 @@ def _context():
         ctx.set_forkserver_preload(PRELOAD)
         return ctx
     return mp.get_context("spawn")
+
+
+def _start_server() -> None:
+    """Start the fork server now: it imports the scorer while this process loads the rubric and finds the
+    folders, instead of after."""
+    if _context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
 
 
 def _death(exitcode) -> str:
@@ -749,6 +780,7 @@ def run_batch(root: Path, *, rubric: str | None, window, fmt: str = "table", out
     jobs = jobs or default_jobs()
     parts = parse_shard(shard)
     kinds = output_kinds(list(outputs or ()))
+    _start_server()
     loaded = rubric_mod.load(rubric)  # a refused rubric stops here, before any worker starts
     everything = discover(root)
     if not everything:

@@ -5,8 +5,10 @@ It knows no indicator by number: points, periods, texts and rules all come from 
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Iterable
 
 from dangjian_cli.ledger.models import Ledger, Waiver
@@ -14,7 +16,9 @@ from dangjian_cli.periods import Window
 from dangjian_cli.result import AreaResult, IndicatorResult, Result, RuleResult, number, scaled
 from dangjian_cli.rubric import Indicator, Rubric, Rule, Veto
 from dangjian_cli.rules import RULES
-from dangjian_cli.rules.base import Finding, GapItem, IndicatorRef
+from dangjian_cli.rules.base import Finding, GapItem, IndicatorRef, derived, ratio, unusable_evidence
+from dangjian_cli.rules.count import counted
+from dangjian_cli.rules.term import expiry
 
 
 def evaluate(rubric: Rubric, ledger: Ledger, window: Window, waivers: Iterable[Waiver] = ()) -> Result:
@@ -22,12 +26,14 @@ def evaluate(rubric: Rubric, ledger: Ledger, window: Window, waivers: Iterable[W
     pending: dict[tuple, GapItem] = {}
     waiver_notices: list[Finding] = []
     by_indicator = _waivers_by_indicator(rubric, [*ledger.waivers, *waivers], window, waiver_notices)
+    branch_type = ledger.branch.type
+    applies = derived(rubric, _applicability, branch_type)
     areas = []
     for area in rubric.areas:
         results = []
         for indicator in area.indicators:
             result, outcomes = _indicator(indicator, ledger, window, by_indicator.get(indicator.id, []),
-                                          waiver_notices)
+                                          applies, branch_type, waiver_notices)
             results.append(result)
             for outcome in outcomes:
                 for item in outcome.gaps:
@@ -84,6 +90,8 @@ def _rating(rubric: Rubric, percent: Decimal, vetoes: list[Veto]) -> str | None:
 
 def _waivers_by_indicator(rubric: Rubric, waivers: list[Waiver], window: Window,
                           notices_out: list[Finding]) -> dict[str, list[Waiver]]:
+    if not waivers:
+        return {}
     known = {i.id for i in rubric.indicators()}
     found: dict[str, list[Waiver]] = {}
     for waiver in waivers:
@@ -108,66 +116,87 @@ def _rule_waiver(rule_waivers: list[Waiver], rule: Rule, position: int, siblings
     return None
 
 
-def _indicator(indicator: Indicator, ledger: Ledger, window: Window, waivers: list[Waiver],
-               notices_out: list[Finding]):
-    ref = IndicatorRef(id=indicator.id, points=indicator.points)
-    active = [w for w in waivers if w.expires >= window.as_of]
-    expired_notes = [Finding(f"指标 {indicator.id} 的豁免（{w.reason}）已于 {w.expires} 到期，不再适用", kind="note",
-                             record=w.source) for w in waivers if w.expires < window.as_of]
-    notices_out.extend(expired_notes)
-    whole = next((w for w in active if not w.rule), None)
-    if whole is not None:
-        result = IndicatorResult(
-            id=indicator.id, area=indicator.area, standard=indicator.standard, check=indicator.check,
-            max=indicator.points, points=None, credit=None, status="waived", rules=[],
-            findings=[Finding(_describe_waiver(whole) + "；不计入得分和满分", kind="note", record=whole.source)],
-            working=_describe_waiver(whole), veto=indicator.veto, deduct=indicator.deduct,
-        )
-        return result, []
+def _applicability(rubric: Rubric, branch_type: str) -> dict[int, bool]:
+    """id(rule) → whether the rule applies to a branch of `branch_type`; for `derived`, once per rubric and type."""
+    return {id(rule): rule.applies_to(branch_type) for indicator in rubric.indicators() for rule in indicator.rules}
 
-    rule_waivers = [w for w in active if w.rule]
+
+@lru_cache(maxsize=1024)
+def _indicator_ref(indicator_id: str, points: Decimal) -> IndicatorRef:
+    """Shared: an IndicatorRef is immutable, and the same few are made for every branch."""
+    return IndicatorRef(indicator_id, points)
+
+
+def _indicator(indicator: Indicator, ledger: Ledger, window: Window, waivers: list[Waiver], applies: dict[int, bool],
+               branch_type: str, notices_out: list[Finding]):
+    expired_notes: list[Finding] = []
+    rule_waivers: list[Waiver] = []
+    if waivers:
+        active = [w for w in waivers if w.expires >= window.as_of]
+        expired_notes = [Finding(f"指标 {indicator.id} 的豁免（{w.reason}）已于 {w.expires} 到期，不再适用", kind="note",
+                                 record=w.source) for w in waivers if w.expires < window.as_of]
+        notices_out.extend(expired_notes)
+        whole = next((w for w in active if not w.rule), None)
+        if whole is not None:
+            result = IndicatorResult(
+                id=indicator.id, area=indicator.area, standard=indicator.standard, check=indicator.check,
+                max=indicator.points, points=None, credit=None, status="waived", rules=[],
+                findings=[Finding(_describe_waiver(whole) + "；不计入得分和满分", kind="note", record=whole.source)],
+                working=_describe_waiver(whole), veto=indicator.veto, deduct=indicator.deduct,
+            )
+            return result, []
+        rule_waivers = [w for w in active if w.rule]
+
+    ref = _indicator_ref(indicator.id, indicator.points)
     used: set[int] = set()
-    rule_results, outcomes = [], []
+    rule_results, outcomes, applicable, findings, workings = [], [], [], [], []
+    manual = False
     for position, rule in enumerate(indicator.rules, 1):
-        waiver = _rule_waiver(rule_waivers, rule, position, indicator.rules)
+        waiver = _rule_waiver(rule_waivers, rule, position, indicator.rules) if rule_waivers else None
         if waiver is not None:
             used.add(id(waiver))
-            rule_results.append(RuleResult(rule.kind, rule.label, False, None, f"{rule.label}：{_describe_waiver(waiver)}",
-                                           [], waived=True))
+            result = RuleResult(rule.kind, rule.label, False, None, f"{rule.label}：{_describe_waiver(waiver)}", [],
+                                waived=True)
+            rule_results.append(result)
+            workings.append(result.working)
             continue
-        if not rule.applies_to(ledger.branch.type):
-            rule_results.append(RuleResult(rule.kind, rule.label, False, None,
-                                           f"不适用于{ledger.branch.type}", []))
+        if not applies[id(rule)]:
+            rule_results.append(RuleResult(rule.kind, rule.label, False, None, f"不适用于{branch_type}", []))
             continue
         outcome = RULES[rule.kind].evaluate(ledger, window, rule.params, ref)
         outcomes.append(outcome)
-        rule_results.append(RuleResult(rule.kind, rule.label, outcome.credit is not None, outcome.credit,
-                                       outcome.working, outcome.findings, missed=outcome.missed, met=outcome.met,
-                                       params=rule.params))
+        result = RuleResult(rule.kind, rule.label, outcome.credit is not None, outcome.credit, outcome.working,
+                            outcome.findings, missed=outcome.missed, met=outcome.met, params=rule.params)
+        rule_results.append(result)
+        findings += result.findings
+        if result.applicable:
+            applicable.append(result)
+            workings.append(result.working)
+            manual = manual or rule.kind == "manual"
     for waiver in rule_waivers:
         if id(waiver) not in used:
             notices_out.append(Finding(f"豁免指向指标 {indicator.id} 中不存在的规则“{waiver.rule}”（{waiver.source}），未采用",
                                        kind="note", record=waiver.source))
 
-    applicable = [r for r in rule_results if r.applicable]
-    findings = [f for r in rule_results for f in r.findings] + expired_notes
-    findings += [Finding(r.working + "；该规则不计分", kind="note") for r in rule_results if r.waived]
+    findings += expired_notes
+    if rule_waivers:
+        findings += [Finding(r.working + "；该规则不计分", kind="note") for r in rule_results if r.waived]
     if not applicable:
         points, credit = None, None
         status = "waived" if any(r.waived for r in rule_results) else "n/a"
     else:
-        credit = sum((r.credit for r in applicable), Fraction(0)) / len(applicable)
         if indicator.deduct is not None:
             missed = sum(r.missed for r in applicable)
             points = max(Decimal(0), indicator.points - indicator.deduct * missed)
             credit = Fraction(points) / Fraction(indicator.points) if indicator.points else Fraction(1)
         else:
+            credit = applicable[0].credit if len(applicable) == 1 else _mean([r.credit for r in applicable])
             points = scaled(indicator.points, credit)
-        if any(r.kind == "manual" for r in applicable):
+        if manual:
             status = "manual"
         else:
             status = "pass" if credit == 1 else "fail" if credit == 0 else "partial"
-    workings = "；".join(r.working for r in rule_results if r.applicable or r.waived)
+    workings = "；".join(workings)
     if indicator.deduct is not None and applicable:
         workings += f"；扣分制：每缺 1 次扣 {indicator.deduct} 分"
     shown = "不适用" if points is None else f"{points}/{indicator.points}"
@@ -179,11 +208,14 @@ def _indicator(indicator: Indicator, ledger: Ledger, window: Window, waivers: li
     return result, outcomes
 
 
+def _mean(credits: list[Fraction]) -> Fraction:
+    """The exact mean, normalised once: Fraction arithmetic normalises at every step and is slow."""
+    denominator = math.lcm(*(c.denominator for c in credits))
+    return ratio(sum(c.numerator * (denominator // c.denominator) for c in credits), denominator * len(credits))
+
+
 def notices(ledger: Ledger, window: Window) -> list[Finding]:
     """What dj reports beyond the points (SCORING.md): term, branch size, roster, evidence files."""
-    from dangjian_cli.rules.count import counted
-    from dangjian_cli.rules.term import expiry
-
     found = []
     ends = expiry(ledger.branch)
     if ends is not None and ends <= window.end:
@@ -196,8 +228,9 @@ def notices(ledger: Ledger, window: Window) -> list[Finding]:
             found.append(Finding(f"班子成员{person.name}（{person.role}）不在党员名册中", kind="note",
                                  subject=person.name))
     seen = set()
-    for source, evidence in ledger.all_evidence():
-        if evidence.ok or (source, evidence.path) in seen:
+    for record, evidence in derived(ledger, unusable_evidence):
+        source = record.source
+        if (source, evidence.path) in seen:
             continue
         seen.add((source, evidence.path))
         what = "证明材料缺失" if evidence.status == "missing" else f"证明材料路径被拒绝（{evidence.reason}）"

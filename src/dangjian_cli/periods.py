@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterator, Literal
 
 PeriodKind = Literal["month", "quarter", "half", "year"]
@@ -30,7 +31,7 @@ class Month:
     def next(self) -> "Month":
         return Month(self.year + (self.month == 12), self.month % 12 + 1)
 
-    @property
+    @cached_property  # the ledger shares one Month among its 党费 rows, which ask for it row by row
     def index(self) -> int:
         return self.year * 12 + self.month - 1
 
@@ -87,15 +88,16 @@ class Window:
     last: Month
     as_of: dt.date
 
-    @property
+    # cached: rules ask for these for every record they look at
+    @cached_property
     def start(self) -> dt.date:
         return self.first.first_day
 
-    @property
+    @cached_property
     def end(self) -> dt.date:
         return self.last.last_day
 
-    @property
+    @cached_property
     def effective_end(self) -> dt.date:
         """Records dated after as-of do not exist yet."""
         return min(self.end, self.as_of)
@@ -105,11 +107,18 @@ class Window:
 
     def periods(self, kind: str, established: dt.date | None = None) -> list[Period]:
         """In-scope periods that have started: inside the window, the branch existing on day one."""
-        return [
-            p
-            for p in periods_within(kind, self.first, self.last)
-            if p.start <= self.as_of and (established is None or established <= p.start)
-        ]
+        started = self._started.get(kind)
+        if started is None:
+            started = self._started[kind] = tuple(
+                p for p in periods_within(kind, self.first, self.last) if p.start <= self.as_of)
+        if established is None or not started or established <= started[0].start:  # in date order: all of them
+            return list(started)
+        return [p for p in started if established <= p.start]
+
+    @cached_property
+    def _started(self) -> dict[str, tuple[Period, ...]]:
+        """kind → the periods of that kind inside the window that have started (memo: every rule asks)."""
+        return {}
 
     def is_due(self, period: Period) -> bool:
         return period.end <= self.as_of

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 
-from dangjian_cli.rules.base import Finding, GapItem
+from dangjian_cli.rules.base import Finding, GapItem, ratio
 
 CENT = Decimal("0.01")
 
@@ -17,14 +18,30 @@ def round_points(value: Decimal) -> Decimal:
 
 def scaled(points: Decimal, credit: Fraction) -> Decimal:
     """points × credit, rounded half-up to 2 decimals, computed exactly."""
-    return round_points(points * Decimal(credit.numerator) / Decimal(credit.denominator))
+    return _scaled(points, credit.numerator, credit.denominator)
 
 
+@lru_cache(maxsize=4096, typed=True)
+def _scaled(points: Decimal, numerator: int, denominator: int) -> Decimal:
+    """Shared: a function of the values alone, and the same few come up for every branch."""
+    return round_points(points * Decimal(numerator) / Decimal(denominator))
+
+
+@lru_cache(maxsize=4096, typed=True)
 def number(value: Decimal | None):
+    """Points for JSON: an int when whole. Memoised: a function of the value alone, and reports ask for the same
+    few values over and over."""
     if value is None:
         return None
     value = round_points(value)
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+@lru_cache(maxsize=4096)
+def _rounded(numerator: int, denominator: int) -> float:
+    """round(float(Fraction(numerator, denominator)), 4), shared: rounding a float to digits is slow.
+    (float() of a Fraction is this very division.)"""
+    return round(numerator / denominator, 4)
 
 
 @dataclass
@@ -45,8 +62,10 @@ class RuleResult:
         return None if self.met is None else self.met + self.missed
 
     def to_dict(self) -> dict:
+        credit = self.credit
         data = {"kind": self.kind, "label": self.label, "applicable": self.applicable,
-                "credit": None if self.credit is None else round(float(self.credit), 4), "working": self.working}
+                "credit": None if credit is None else _rounded(credit.numerator, credit.denominator),
+                "working": self.working}
         if self.waived:
             data["waived"] = True
         return data
@@ -74,19 +93,23 @@ class IndicatorResult:
 
     def finding_points(self, finding: Finding) -> Decimal:
         """Points this finding costs: its share of its rule, over the indicator's applicable rules."""
-        applicable = [r for r in self.rules if r.applicable]
+        return self._finding_points(finding, sum(1 for r in self.rules if r.applicable))
+
+    def _finding_points(self, finding: Finding, applicable: int) -> Decimal:
         if not applicable or self.points is None:
             return Decimal(0)
         if self.deduct is not None:
             return min(self.max, self.deduct * finding.units)
-        return scaled(self.max, finding.weight / len(applicable))
+        weight = finding.weight
+        return scaled(self.max, ratio(weight.numerator, weight.denominator * applicable))
 
     def to_dict(self) -> dict:
+        applicable = sum(1 for r in self.rules if r.applicable) if self.findings else 0
         findings = []
         for f in self.findings:
             item = f.to_dict()
             if f.kind == "gap":
-                item["points"] = number(self.finding_points(f))
+                item["points"] = number(self._finding_points(f, applicable))
             findings.append(item)
         return {"id": self.id, "area": self.area, "points": number(self.points), "max": number(self.max),
                 "status": self.status, "working": self.working, "rules": [r.to_dict() for r in self.rules],

@@ -6,6 +6,8 @@ Nothing is ever written into the folder.
 
 from __future__ import annotations
 
+import functools
+import os
 from pathlib import Path
 from typing import Callable
 
@@ -13,16 +15,31 @@ from dangjian_cli.errors import ErrorCollector, InputError, InputErrors
 from dangjian_cli.ledger import models as m
 from dangjian_cli.ledger import specs
 from dangjian_cli.ledger.evidence import EvidenceResolver
-from dangjian_cli.ledger.tables import RawRow, TableSpec, map_headers, parse_row, rows_from_sheet, rows_from_yaml
+from dangjian_cli.ledger.tables import RawRow, TableSpec, map_headers, parse_row, parse_sheet, rows_from_yaml
 from dangjian_cli.ledger.vocab import normalise
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
-def find_record_file(folder: Path, stem: str, errors: ErrorCollector, excel: bool = True) -> Path | None:
+def record_files(folder: Path) -> set[str]:
+    """Names of the files directly in ``folder`` (one listing instead of a stat per candidate name)."""
+    try:
+        with os.scandir(folder) as entries:
+            return {entry.name for entry in entries if entry.is_file()}
+    except OSError:
+        return set()
+
+
+def find_record_file(folder: Path, stem: str, errors: ErrorCollector, excel: bool = True,
+                     files: set[str] | None = None) -> Path | None:
     """The one file holding `stem`'s records; two forms of it at once are ambiguous."""
-    candidates = [folder / f"{stem}{suffix}" for suffix in (*YAML_SUFFIXES, *((".xlsx",) if excel else ()))]
-    found = [p for p in candidates if p.is_file()]
+    if files is None:
+        files = record_files(folder)
+    names = [f"{stem}{suffix}" for suffix in (*YAML_SUFFIXES, *((".xlsx",) if excel else ()))]
+    found = [folder / name for name in names if name in files]
+    if not found:  # Members.XLSX, as Windows lets people write it, is still the members file
+        wanted = {name.casefold() for name in names}
+        found = sorted(folder / name for name in files if name.casefold() in wanted)
     if len(found) > 1:
         names = "、".join(p.name for p in found)
         errors.add(InputError(file=found[0].name, message=f"同一份台账有多个文件（{names}），无法确定以哪个为准，请只保留一个"))
@@ -30,29 +47,27 @@ def find_record_file(folder: Path, stem: str, errors: ErrorCollector, excel: boo
     return found[0] if found else None
 
 
-def read_table(folder: Path, spec: TableSpec, errors: ErrorCollector,
-               required: bool = False) -> list[tuple[RawRow, dict, str | None]]:
+def read_table(folder: Path, spec: TableSpec, errors: ErrorCollector, required: bool = False,
+               files: set[str] | None = None) -> list[tuple[RawRow, dict, str | None]]:
     """Typed rows of one record file (empty when the optional file is absent)."""
     before = len(errors.errors)
-    path = find_record_file(folder, spec.name, errors)
+    path = find_record_file(folder, spec.name, errors, files=files)
     if path is None:
         if required and len(errors.errors) == before:
             errors.add(InputError(file=f"{spec.name}.xlsx",
                                   message=f"缺少必需的{spec.title}（{spec.name}.xlsx 或 {spec.name}.yaml）"))
         return []
     display = path.name
-    sheet = None
     try:
         if path.suffix == ".xlsx":
             from dangjian_cli.ledger.xlsx_source import read_first_sheet
 
             data = read_first_sheet(path, display)
-            sheet = data.sheet
-            raw_rows = rows_from_sheet(spec, sheet, data.rows, display, errors)
-        else:
-            from dangjian_cli.ledger.yaml_source import read_yaml
+            return [(raw, values, data.sheet)
+                    for raw, values in parse_sheet(spec, data.sheet, data.rows, display, errors)]
+        from dangjian_cli.ledger.yaml_source import read_yaml
 
-            raw_rows = rows_from_yaml(spec, read_yaml(path, display), display, errors)
+        raw_rows = rows_from_yaml(spec, read_yaml(path, display), display, errors)
     except InputErrors as exc:
         for error in exc.errors:
             errors.add(error)
@@ -60,9 +75,9 @@ def read_table(folder: Path, spec: TableSpec, errors: ErrorCollector,
     result = []
     memo: dict = {}
     for raw in raw_rows:
-        values = parse_row(spec, raw, display, errors, sheet, memo)
+        values = parse_row(spec, raw, display, errors, None, memo)
         if values is not None:
-            result.append((raw, values, sheet))
+            result.append((raw, values, None))
     return result
 
 
@@ -73,8 +88,9 @@ def load(folder: Path | str) -> m.Ledger:
         raise InputErrors([InputError(file=str(folder), message="不是一个文件夹（应为支部台账文件夹）")])
     resolver = EvidenceResolver(folder)
     evidence = resolver.resolve_all
+    files = record_files(folder)
 
-    branch = _load_branch(folder, errors, evidence)
+    branch = _load_branch(folder, errors, evidence, files)
     groups = set(branch.groups) if branch else set()
 
     def check_group(raw: RawRow, values: dict, display_sheet: str | None, field_name: str = "group") -> None:
@@ -85,61 +101,83 @@ def load(folder: Path | str) -> m.Ledger:
                                   message=f"党小组“{group}”不在 branch.yaml 的党小组列表中（{'、'.join(branch.groups)}）"))
 
     members = []
-    for raw, values, sheet in read_table(folder, specs.MEMBERS, errors, required=True):
+    for raw, values, sheet in read_table(folder, specs.MEMBERS, errors, required=True, files=files):
         check_group(raw, values, sheet)
-        members.append(m.Member(source=raw.source, **values))
+        members.append({**_given(values), "source": raw.source})
 
     meetings = []
-    for raw, values, sheet in read_table(folder, specs.MEETINGS, errors):
+    for raw, values, sheet in read_table(folder, specs.MEETINGS, errors, files=files):
         check_group(raw, values, sheet)
-        meetings.append(m.Meeting(
-            date=values["date"], types=values["type"], topic=values.get("topic"), group=values.get("group"),
-            host=values.get("host"), lecturer=values.get("lecturer"), expected=values.get("expected"),
-            present=values.get("present"), minutes=evidence(values.get("minutes", ())), source=raw.source))
+        meetings.append({
+            "date": values["date"], "types": values["type"], "topic": values.get("topic"),
+            "group": values.get("group"), "host": values.get("host"), "lecturer": values.get("lecturer"),
+            "expected": values.get("expected"), "present": values.get("present"),
+            "minutes": evidence(values.get("minutes") or ()), "source": raw.source})
 
     trainings = [
-        m.Training(**{**values, "evidence": evidence(values.get("evidence", ()))}, source=raw.source)
-        for raw, values, _ in read_table(folder, specs.TRAININGS, errors)
+        {**_given(values), "evidence": evidence(values.get("evidence") or ()), "source": raw.source}
+        for raw, values, _ in read_table(folder, specs.TRAININGS, errors, files=files)
     ]
     dues = [
-        m.DuesPayment(name=values["name"], first=values["month"][0], last=values["month"][1],
-                      amount=values.get("amount"), paid=values.get("paid"),
-                      evidence=evidence(values.get("evidence", ())), source=raw.source)
-        for raw, values, _ in read_table(folder, specs.DUES, errors)
+        {"name": values["name"], "first": values["month"][0], "last": values["month"][1],
+         "amount": values.get("amount"), "paid": values.get("paid"),
+         "evidence": evidence(values.get("evidence") or ()), "source": raw.source}
+        for raw, values, _ in read_table(folder, specs.DUES, errors, files=files)
     ]
     documents = [
-        m.Document(kind=values["kind"], title=values.get("title"), year=values.get("year"),
-                   files=evidence(values.get("file", ())), source=raw.source)
-        for raw, values, _ in read_table(folder, specs.DOCUMENTS, errors)
+        {"kind": values["kind"], "title": values.get("title"), "year": values.get("year"),
+         "files": evidence(values.get("file") or ()), "source": raw.source}
+        for raw, values, _ in read_table(folder, specs.DOCUMENTS, errors, files=files)
     ]
     facilities = [
-        m.Facility(item=values["item"], present=values["present"], evidence=evidence(values.get("evidence", ())),
-                   source=raw.source)
-        for raw, values, _ in read_table(folder, specs.FACILITIES, errors)
+        {"item": values["item"], "present": values["present"], "evidence": evidence(values.get("evidence") or ()),
+         "source": raw.source}
+        for raw, values, _ in read_table(folder, specs.FACILITIES, errors, files=files)
     ]
     honors = [
-        m.Honor(date=values.get("date"), kind=values["kind"], level=values.get("level"), title=values.get("title"),
-                recipient=values.get("recipient"), evidence=evidence(values.get("evidence", ())), source=raw.source)
-        for raw, values, _ in read_table(folder, specs.HONORS, errors)
+        {"date": values.get("date"), "kind": values["kind"], "level": values.get("level"),
+         "title": values.get("title"), "recipient": values.get("recipient"),
+         "evidence": evidence(values.get("evidence") or ()), "source": raw.source}
+        for raw, values, _ in read_table(folder, specs.HONORS, errors, files=files)
     ]
-    self_assessment = _load_self_assessment(folder, errors, evidence)
-    waivers = read_waivers(folder, errors)
+    self_assessment = _load_self_assessment(folder, errors, evidence, files)
+    waivers = read_waivers(folder, errors, files=files)
 
     errors.raise_if_any()
     assert branch is not None
     return m.Ledger(
-        path=str(folder), branch=branch, members=tuple(members), meetings=tuple(meetings),
-        trainings=tuple(trainings), dues=tuple(dues), documents=tuple(documents), facilities=tuple(facilities),
-        honors=tuple(honors), self_assessment=self_assessment, waivers=tuple(waivers),
+        path=str(folder), branch=branch, members=_records(m.Member, members),
+        meetings=_records(m.Meeting, meetings), trainings=_records(m.Training, trainings),
+        dues=_records(m.DuesPayment, dues), documents=_records(m.Document, documents),
+        facilities=_records(m.Facility, facilities), honors=_records(m.Honor, honors),
+        self_assessment=self_assessment, waivers=tuple(waivers),
     )
 
 
-def read_waivers(folder: Path, errors: ErrorCollector, path: Path | None = None) -> list[m.Waiver]:
+def _given(values: dict) -> dict:
+    """The fields a row gives (a model's own default stands for an empty cell)."""
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def _records(model: type, rows: list[dict]) -> tuple:
+    """Records of one kind from their field values, validated in one call (a ledger has hundreds)."""
+    return tuple(_list_of(model).validate_python(rows)) if rows else ()
+
+
+@functools.cache
+def _list_of(model: type):
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(list[model])
+
+
+def read_waivers(folder: Path, errors: ErrorCollector, path: Path | None = None,
+                 files: set[str] | None = None) -> list[m.Waiver]:
     """waivers.yaml in the branch folder, or a file given with --waivers."""
     from dangjian_cli.ledger.yaml_source import read_yaml
 
     if path is None:
-        path = find_record_file(folder, "waivers", errors, excel=False)
+        path = find_record_file(folder, "waivers", errors, excel=False, files=files)
         if path is None:
             return []
     try:
@@ -198,11 +236,11 @@ def _sub(data, names: tuple[str, ...]):
     return None, None
 
 
-def _load_branch(folder: Path, errors: ErrorCollector, evidence: Callable) -> m.Branch | None:
+def _load_branch(folder: Path, errors: ErrorCollector, evidence: Callable, files: set[str]) -> m.Branch | None:
     from dangjian_cli.ledger.yaml_source import YamlList, YamlMap
 
     before = len(errors.errors)
-    path = find_record_file(folder, "branch", errors, excel=False)
+    path = find_record_file(folder, "branch", errors, excel=False, files=files)
     if path is None:
         if len(errors.errors) == before:
             errors.add(InputError(file="branch.yaml", message="缺少必需的党组织基本信息文件 branch.yaml"))
@@ -244,15 +282,16 @@ def _load_branch(folder: Path, errors: ErrorCollector, evidence: Callable) -> m.
     return m.Branch(
         name=values["name"], type=values["type"], parent=values.get("parent"), unit=values.get("unit"),
         unit_type=values.get("unit_type"), town=values.get("town"), established=values.get("established"),
-        term_start=term_start, term_years=term_years, committee=tuple(committee), groups=values.get("groups", ()),
-        instructor=values.get("instructor"), party_workers=values.get("party_workers", ()), phone=values.get("phone"),
+        term_start=term_start, term_years=term_years, committee=tuple(committee), groups=values.get("groups") or (),
+        instructor=values.get("instructor"), party_workers=values.get("party_workers") or (), phone=values.get("phone"),
     )
 
 
-def _load_self_assessment(folder: Path, errors: ErrorCollector, evidence: Callable) -> dict[str, m.SelfAssessment]:
+def _load_self_assessment(folder: Path, errors: ErrorCollector, evidence: Callable,
+                          files: set[str]) -> dict[str, m.SelfAssessment]:
     from dangjian_cli.ledger.yaml_source import YamlMap
 
-    path = find_record_file(folder, "self_assessment", errors, excel=False)
+    path = find_record_file(folder, "self_assessment", errors, excel=False, files=files)
     if path is None:
         return {}
     data = _yaml_mapping(path, errors)
@@ -269,7 +308,7 @@ def _load_self_assessment(folder: Path, errors: ErrorCollector, evidence: Callab
                            path.name, errors)
         if values is not None:
             result[ident] = m.SelfAssessment(
-                indicator=ident, score=values["score"], evidence=evidence(values.get("evidence", ())),
+                indicator=ident, score=values["score"], evidence=evidence(values.get("evidence") or ()),
                 note=values.get("note"), source=f"{path.name} 指标 {ident}")
     return result
 

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 
 def normalise(text: str) -> str:
     """NFKC (full-width → half-width), trimmed, case-folded, inner white space removed."""
-    return "".join(unicodedata.normalize("NFKC", str(text)).casefold().split())
+    return _normalised(str(text))
+
+
+@functools.lru_cache(maxsize=8192)  # headers and vocabulary words repeat in every file of every branch
+def _normalised(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 def alias_table(entries: dict[str, list[str]]) -> dict[str, str]:

@@ -19,7 +19,16 @@ applies to exactly the bytes the parser later sees; nothing can change the file 
    formula cells without a cached value and error cells (``#N/A`` …) are noted on the way. A quick
    scan (a few byte searches) settles the usual sheet whose every cell says ``<c r="…"``; anything
    else is followed event by event exactly as calamine's reader would (``_SheetScanner``).
-2. **read** with python-calamine (≈ 10× faster than openpyxl here; see ``docs/xlsx-reader.md``).
+
+   Fast paths for the common file, each falling back to the careful code above whenever anything is
+   unusual (and tested to give the same verdicts and messages): a plain zip's central directory is read
+   with ``struct`` rather than ``zipfile``; an intact part declared ≤ 8 MiB is inflated in one call that
+   stops one byte past its declared size, then checked whole; a plain workbook.xml/.rels gives its
+   ``<sheet>``/``<Relationship>`` to one search; in the usual sheet one search finds no cell outside
+   ``<c r="A1"`` … ``<c r="FZ9999"`` (so ≤ 9,999 × 182 cells).
+2. **read** with python-calamine (≈ 10× faster than openpyxl here; see ``docs/xlsx-reader.md``). When
+   every part it reads was checked whole, calamine gets the zip with those parts stored (appended, with
+   a new central directory): it reads exactly the checked bytes and need not inflate them again.
    Calamine already returns dates for every date number format, including the Chinese built-in ids
    27–36 and 50–58 and custom ``yyyy"年"m"月"d"日"`` (tests pin this), and honours ``date1904``.
 
@@ -32,6 +41,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import os
 import posixpath
 import re
 import struct
@@ -39,7 +49,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from dangjian_cli.errors import InputError, InputErrors
 
@@ -61,6 +71,7 @@ _ZIP64_EOCD = b"PK\x06\x06"
 _LOCAL_HEADER = b"PK\x03\x04"
 _OUT_CHUNK = 1 << 20
 _IN_CHUNK = 1 << 16
+_SMALL_PART_BYTES = 8 * 1024 * 1024  # inflated in one call up to this (more: streamed, as a bomb may be)
 
 
 @dataclass(frozen=True)
@@ -91,21 +102,31 @@ def column_letter(index: int) -> str:
 
 def read_first_sheet(path: Path, display_name: str) -> SheetData:
     """Guard, then read the first sheet of ``path``; raise :class:`InputErrors` on any problem."""
-    path = Path(path)
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
-        raise _fail(display_name, f"无法打开文件：{exc.strerror or exc}") from None
-    if len(head) > MAX_FILE_BYTES:
-        raise _fail(display_name, f"文件超过 {MAX_FILE_BYTES // (1024 * 1024)} MiB，不像是台账表格，拒绝读取")
-    plan = _Guard(head, display_name).run()
-    return _read_with_calamine(head, display_name, plan)
+    plan = _Guard(_read_file(path, display_name), display_name).run()
+    return _read_with_calamine(plan.workbook, display_name, plan)
 
 
 def guard_xlsx(data: bytes, display_name: str) -> None:
     """The pre-parse check alone: raise :class:`InputErrors` if ``data`` must not reach a parser."""
     _Guard(data, display_name).run()
+
+
+def _read_file(path: Path, display_name: str) -> bytes:
+    """The whole file, up to MAX_FILE_BYTES + 1 bytes (one read call for a regular file)."""
+    try:
+        with open(path, "rb", buffering=0) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            chunks = [handle.read(min(size, MAX_FILE_BYTES) + 1)]
+            total = len(chunks[0])
+            if total != size:  # not a regular file, or it changed: read on to the end, within the limit
+                while total <= MAX_FILE_BYTES and (chunk := handle.read(MAX_FILE_BYTES + 1 - total)):
+                    chunks.append(chunk)
+                    total += len(chunk)
+    except OSError as exc:
+        raise _fail(display_name, f"无法打开文件：{exc.strerror or exc}") from None
+    if total > MAX_FILE_BYTES:
+        raise _fail(display_name, f"文件超过 {MAX_FILE_BYTES // (1024 * 1024)} MiB，不像是台账表格，拒绝读取")
+    return b"".join(chunks)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -130,6 +151,35 @@ class _Plan:
 
     sheet: str
     error_cells: dict  # (row0, col0) -> "#N/A"
+    workbook: bytes  # what calamine reads: the file, or the same zip with the checked parts stored
+
+
+class _Member(NamedTuple):
+    """One part as the zip's central directory describes it."""
+
+    filename: str
+    flag_bits: int
+    compress_type: int
+    CRC: int
+    compress_size: int
+    file_size: int
+    header_offset: int
+
+    @classmethod
+    def of(cls, info: zipfile.ZipInfo) -> "_Member":
+        return cls(info.filename, info.flag_bits, info.compress_type, info.CRC, info.compress_size,
+                   info.file_size, info.header_offset)
+
+
+# signature, extract version, flags, method, CRC, sizes, name/extra/comment lengths, local header offset
+_CENTRAL_ENTRY = struct.Struct("<4s2xBx2H4x3L3H8xL")
+# what _stored_copy writes for a checked part: a local header and a central directory entry
+_LOCAL_OUT = struct.Struct("<4s5H3L2H")
+_CENTRAL_OUT = struct.Struct("<4s6H3L5H2L")
+_STORED_COPY_LIMIT = 16 * 1024 * 1024  # checked bytes worth keeping for calamine (above: it inflates)
+_LOCAL_NAMES = struct.Struct("<HH")  # a local header's name and extra field lengths
+_MAX_EXTRACT_VERSION = 63  # zipfile refuses entries that need a newer version
+_new_tuple = tuple.__new__
 
 
 class _Guard:
@@ -137,6 +187,10 @@ class _Guard:
         self.data = data
         self.file = display_name
         self.sheet_name: str | None = None
+        # every part read so far, as checked (None once one was streamed or the zip is not plain)
+        self.checked: dict[str, bytes] | None = {}
+        self.directory: list[bytes] = []  # a plain zip's central directory entries, as found
+        self.directory_offset = 0
 
     def fail(self, message: str, **place) -> InputErrors:
         if self.sheet_name is not None and "sheet" not in place:
@@ -153,16 +207,17 @@ class _Guard:
             )
         if data[:2] != b"PK":
             raise self.fail(f"{_NOT_XLSX}（不是 zip 压缩包），{_RESAVE}")
-        self._check_end_record()
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-            infos = archive.infolist()
-        except Exception:  # zipfile raises many kinds on a damaged directory
-            raise self.fail(f"文件已损坏或不完整（zip 结构无法读取），{_RESAVE}") from None
+        infos = self._plain_directory(*self._check_end_record())
+        if infos is None:  # anything unusual: zipfile reads the directory
+            self.checked = None
+            try:
+                infos = [_Member.of(info) for info in zipfile.ZipFile(io.BytesIO(data)).infolist()]
+            except Exception:  # zipfile raises many kinds on a damaged directory
+                raise self.fail(f"文件已损坏或不完整（zip 结构无法读取），{_RESAVE}") from None
         if len(infos) > MAX_PARTS:
             raise self.fail(f"压缩包内部件过多（{len(infos)} 个，上限 {MAX_PARTS}），拒绝读取")
 
-        parts: dict[str, zipfile.ZipInfo] = {}
+        parts: dict[str, _Member] = {}
         for info in infos:
             key = info.filename.replace("\\", "/").lower()
             if key in parts:
@@ -179,17 +234,15 @@ class _Guard:
         for name in ("xl/sharedStrings.xml", "xl/styles.xml"):
             info = parts.get(name.lower())
             if info is not None:
-                for _ in self._inflate(info):
-                    pass
-        rels = self._inflate_all(rels_info)
-        book = self._inflate_all(book_info)
+                self._part(info, keep=False)
+        rels = self._part(rels_info)
+        book = self._part(book_info)
 
         sheet_name, rel_id = _first_sheet(book, self)
         if sheet_name is None:
             raise self.fail("工作簿中没有工作表")
         self.sheet_name = sheet_name
-        targets = _relationships(rels, self)
-        target = targets.get(rel_id) if rel_id is not None else None
+        target = _relationship_target(rels, self, rel_id)
         if target is None:
             raise self.fail(f"{_NOT_XLSX}（找不到第一个工作表对应的部件），{_RESAVE}")
         candidates = [parts[c.lower()] for c in _sheet_part_candidates(target) if c.lower() in parts]
@@ -201,8 +254,9 @@ class _Guard:
             if info.filename in seen:
                 continue
             seen.add(info.filename)
-            xml = self._inflate_all(info)  # ≤ 64 MiB, counted while inflating
-            if xml.count(b"<c") > MAX_CELLS:  # more cell tags than the area allows: no need to scan them
+            xml = self._part(info)  # ≤ 64 MiB, counted while inflating
+            # more cell tags than the area allows: no need to scan them (each "<c" takes two bytes)
+            if len(xml) > 2 * MAX_CELLS and xml.count(b"<c") > MAX_CELLS:
                 raise self.fail(f"工作表的单元格过多（超过 {MAX_CELLS // 10000} 万个），"
                                 "请删除多余的行和列（可按 Ctrl+End 找到最后一个单元格）后保存再试")
             found = _quick_scan(xml, self)
@@ -216,11 +270,13 @@ class _Guard:
             if formula_cells:
                 raise self._formula_errors(formula_cells)
             error_cells.update(cells_in_error)
-        return _Plan(sheet=sheet_name, error_cells=error_cells)
+        return _Plan(sheet=sheet_name, error_cells=error_cells, workbook=self._stored_copy(infos) or data)
 
     # -- zip structure --------------------------------------------------------------------------------
-    def _check_end_record(self) -> None:
-        """Count parts from the end record before zipfile builds one object per part."""
+    def _check_end_record(self) -> tuple[int, int, int, int]:
+        """Count parts from the end record before zipfile builds one object per part.
+
+        Returns the record's offset and its raw entry count, directory size and directory offset."""
         data = self.data
         tail_start = max(0, len(data) - (22 + 0xFFFF))
         tail = data[tail_start:]
@@ -229,7 +285,8 @@ class _Guard:
             raise self.fail(f"文件已损坏或不完整（找不到 zip 目录），{_RESAVE}")
         if tail.count(_EOCD) > 1:
             raise self.fail(f"文件结构异常（zip 目录结尾记录不止一个），{_RESAVE}")
-        (_, _, _, _, entries, cd_size, _, _) = struct.unpack_from("<4s4H2LH", tail, at)
+        (_, _, _, _, entries, cd_size, cd_offset, _) = struct.unpack_from("<4s4H2LH", tail, at)
+        raw = (tail_start + at, entries, cd_size, cd_offset)
         if entries == 0xFFFF or cd_size == 0xFFFFFFFF:
             loc = tail_start + at - 20
             if loc >= 0 and data[loc:loc + 4] == _ZIP64_LOCATOR:
@@ -240,11 +297,121 @@ class _Guard:
             raise self.fail(f"压缩包内部件过多（{entries} 个，上限 {MAX_PARTS}），拒绝读取")
         if cd_size > MAX_CENTRAL_DIR_BYTES:
             raise self.fail("压缩包目录过大，文件结构异常，拒绝读取")
+        return raw
+
+    def _plain_directory(self, end: int, entries: int, cd_size: int, cd_offset: int) -> list[_Member] | None:
+        """The central directory of a plain zip, read the way zipfile reads it; None for anything else.
+
+        Plain: the end record closes the file, the directory sits right before it (nothing prepended),
+        no zip64, no extra fields, ASCII names without NUL (zipfile's cp437/UTF-8 decoding and NUL
+        truncation then change nothing)."""
+        data = self.data
+        if (end != len(data) - 22 or entries == 0xFFFF or cd_size == 0xFFFFFFFF or cd_offset + cd_size != end
+                or data[end - 20:end - 16] == _ZIP64_LOCATOR):
+            return None
+        members = []
+        directory = []
+        at = cd_offset
+        while at < end:
+            if at + 46 > end or len(members) == MAX_PARTS:  # too many: zipfile counts them for the message
+                return None
+            (signature, version, flags, method, crc, compressed, size, name_len, extra_len, comment_len,
+             offset) = _CENTRAL_ENTRY.unpack_from(data, at)
+            name = data[at + 46:at + 46 + name_len]
+            entry_end = at + 46 + name_len + extra_len + comment_len
+            if (signature != b"PK\x01\x02" or version > _MAX_EXTRACT_VERSION or extra_len or entry_end > end
+                    or not name.isascii() or b"\x00" in name):
+                return None
+            # tuple.__new__: _Member(...) runs a Python-level __new__, a noticeable cost per part
+            members.append(_new_tuple(_Member, (name.decode("ascii"), flags, method, crc, compressed, size, offset)))
+            directory.append(data[at:entry_end])
+            at = entry_end
+        self.directory, self.directory_offset = directory, cd_offset
+        return members
 
     def _bomb_message(self, name: str) -> str:
         return f"压缩包内部件「{name}」解压后超过 {MAX_PART_BYTES // (1024 * 1024)} MiB，疑似压缩炸弹，拒绝读取"
 
-    def _inflate(self, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    def _part(self, info: _Member, keep: bool = True) -> bytes:
+        """The part's bytes, inflated within the limits and checked for DTD markup and encoding (b"" for a
+        large part streamed without ``keep``)."""
+        whole = self._small_intact_part(info)
+        if whole is not None:
+            # _inflate's first chunk would start the same (≥ 256 bytes, or all of it): the same verdicts
+            _MarkupWatch.check_whole(self, info.filename, whole)
+            if self.checked is not None:
+                self.checked[info.filename] = whole
+            return whole
+        self.checked = None
+        if keep:
+            return b"".join(self._inflate(info))
+        for _ in self._inflate(info):
+            pass
+        return b""
+
+    def _stored_copy(self, infos: list[_Member]) -> bytes | None:
+        """The zip with each checked part stored (not deflated): calamine then reads exactly the bytes
+        checked here, without inflating them again.
+
+        The parts stay where they are; each checked one is appended stored, and a new central directory
+        points there (and to the other parts, their entries unchanged). None (read the file itself) when
+        some part was streamed or the zip is not plain, or when the checked parts are large."""
+        checked, data = self.checked, self.data
+        if checked is None or sum(map(len, checked.values())) > _STORED_COPY_LIMIT:
+            return None
+        pieces = [data[:self.directory_offset]]  # every local header and part, as they are
+        directory: list[bytes] = []
+        offset = len(pieces[0])
+        for info, entry in zip(infos, self.directory):
+            body = checked.get(info.filename)
+            if body is None:
+                directory.append(entry)
+                continue
+            name = info.filename.encode("ascii")  # a plain directory's names are ASCII
+            fields = (info.flag_bits & 0x800, zipfile.ZIP_STORED, 0, 0, info.CRC, len(body), len(body), len(name))
+            pieces += (_LOCAL_OUT.pack(_LOCAL_HEADER, 20, *fields, 0), name, body)
+            directory += (_CENTRAL_OUT.pack(b"PK\x01\x02", 20, 20, *fields, 0, 0, 0, 0, 0, offset), name)
+            offset += 30 + len(name) + len(body)
+        size = sum(map(len, directory))
+        end = struct.pack("<4s4H2LH", _EOCD, 0, 0, len(infos), len(infos), size, offset, 0)
+        return b"".join(pieces + directory + [end])
+
+    def _small_intact_part(self, info: _Member) -> bytes | None:
+        """A part declared ≤ 8 MiB, inflated in one call that stops one byte past the declared size, when
+        it is intact (size, CRC) and _inflate's first chunk would hold its first 256 bytes (the prolog
+        _MarkupWatch checks; only an odd deflate stream gives less from its first 64 KiB).
+
+        None sends the part to :meth:`_inflate`, which streams it and names whatever is wrong."""
+        data = self.data
+        off = info.header_offset
+        if (info.file_size > _SMALL_PART_BYTES or info.flag_bits & 0x1
+                or off < 0 or not data.startswith(_LOCAL_HEADER, off) or off + 30 > len(data)):
+            return None
+        name_len, extra_len = _LOCAL_NAMES.unpack_from(data, off + 26)
+        start = off + 30 + name_len + extra_len
+        end = start + info.compress_size
+        if end > len(data):
+            return None
+        if info.compress_type == zipfile.ZIP_DEFLATED:
+            raw = memoryview(data)[start:end]
+            inflater = zlib.decompressobj(-15)
+            try:
+                if len(raw) > _IN_CHUNK and len(zlib.decompressobj(-15).decompress(raw[:_IN_CHUNK], 256)) < 256:
+                    return None
+                whole = inflater.decompress(raw, info.file_size + 1)
+            except zlib.error:
+                return None
+            if not inflater.eof:
+                return None
+        elif info.compress_type == zipfile.ZIP_STORED:
+            whole = data[start:end]
+        else:
+            return None
+        if len(whole) != info.file_size or zlib.crc32(whole) != info.CRC:
+            return None
+        return whole
+
+    def _inflate(self, info: _Member) -> Iterator[bytes]:
         """Yield the part's bytes, counting what really comes out, and scan them for DTD markup."""
         data = self.data
         damaged = f"文件已损坏（部件「{info.filename}」无法解压），{_RESAVE}"
@@ -300,9 +467,6 @@ class _Guard:
         if total != info.file_size or crc != info.CRC:
             raise self.fail(damaged)
 
-    def _inflate_all(self, info: zipfile.ZipInfo) -> bytes:
-        return b"".join(self._inflate(info))
-
     def _formula_errors(self, cells: list[tuple[int, int]]) -> InputErrors:
         message = "公式没有计算结果，请在 Excel/WPS 中打开并保存后再试"
         errors = [
@@ -337,27 +501,44 @@ class _MarkupWatch:
         if self.prolog is not None:
             self.prolog += chunk[:256]
             if len(self.prolog) >= 256:
-                self._check_prolog(self.prolog)
+                self.check_prolog(self.guard, self.part, self.prolog)
                 self.prolog = None
         window = self.carry + chunk[:16] if self.carry else b""
-        if (window and self._PATTERN.search(window)) or self._PATTERN.search(chunk):
-            raise self.guard.fail(f"部件「{self.part}」含有 DTD/实体声明（<!DOCTYPE 或 <!ENTITY），拒绝读取")
+        if (window and self._PATTERN.search(window)) or (b"!" in chunk and self._PATTERN.search(chunk)):
+            raise self.dtd_error(self.guard, self.part)
         self.carry = chunk[-8:]
 
     def close(self) -> None:
         if self.prolog is not None:
-            self._check_prolog(self.prolog)
+            self.check_prolog(self.guard, self.part, self.prolog)
             self.prolog = None
 
-    def _check_prolog(self, head: bytes) -> None:
+    @classmethod
+    def check_whole(cls, guard: "_Guard", part: str, data: bytes) -> None:
+        """What feeding ``data`` as one chunk and closing would say, without the object."""
+        if len(data) >= 256:
+            cls.check_prolog(guard, part, data[:256])
+        if b"!" in data and cls._PATTERN.search(data):
+            raise cls.dtd_error(guard, part)
+        if len(data) < 256:
+            cls.check_prolog(guard, part, data)
+
+    @staticmethod
+    def dtd_error(guard: "_Guard", part: str) -> InputErrors:
+        return guard.fail(f"部件「{part}」含有 DTD/实体声明（<!DOCTYPE 或 <!ENTITY），拒绝读取")
+
+    @classmethod
+    def check_prolog(cls, guard: "_Guard", part: str, head: bytes) -> None:
+        if head.startswith(b'<?xml version="1.0" encoding="UTF-8"'):  # what Excel, WPS and openpyxl write
+            return
         if head.startswith(b"\xef\xbb\xbf"):
             head = head[3:]
         bad = head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head[:8]
-        m = self._ENCODING.match(head.lstrip())
+        m = cls._ENCODING.match(head.lstrip())
         if m is not None and m.group(1).lower().replace(b"_", b"-") not in (b"utf-8", b"utf8"):
             bad = True
         if bad:
-            raise self.guard.fail(f"部件「{self.part}」不是 UTF-8 编码，dj 无法安全读取；{_RESAVE}")
+            raise guard.fail(f"部件「{part}」不是 UTF-8 编码，dj 无法安全读取；{_RESAVE}")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -403,7 +584,7 @@ _REF = re.compile(rb"([A-Za-z]*)([0-9]*)")
 
 
 def _attrs(raw: bytes) -> dict[bytes, bytes]:
-    return {m.group(1): m.group(2) if m.group(2) is not None else m.group(3) for m in _ATTR.finditer(raw)}
+    return {name: double or single for name, double, single in _ATTR.findall(raw)}  # one of them is b""
 
 
 def _xml_tokens(data: bytes, guard: "_Guard", part: str) -> Iterator[re.Match]:
@@ -416,6 +597,8 @@ def _xml_tokens(data: bytes, guard: "_Guard", part: str) -> Iterator[re.Match]:
 
 def _unescape(raw: bytes) -> str:
     text = raw.decode("utf-8", "replace")
+    if "&" not in text:
+        return text
 
     def repl(m: re.Match) -> str:
         ent = m.group(1)
@@ -431,27 +614,60 @@ def _unescape(raw: bytes) -> str:
         return text
 
 
+# Plain XML: past an optional XML declaration, every '<' opens a tag (no '<!', no other '<?') whose
+# attribute values are double-quoted and hold no '<' or '>'. Its tokens are exactly the '<…>' spans, so
+# a tag is found with one search; anything else goes through the tokenizer. Possessive: linear time.
+_PLAIN_XML = re.compile(rb'[^<]*+(?:<\?xml[^<>?]*+\?>[^<]*+)?+(?:<(?![!?])[^<>"]*+(?:"[^"<>]*+"[^<>"]*+)*+>[^<]*+)*+')
+_PLAIN_XML_LIMIT = 1 << 16
+# a start tag named exactly so, and its attributes (then without a trailing '/'), as _tag_parts reads it
+_SHEET_TAG = re.compile(rb"<sheet(?:([ \t\r\n][^>]*)|/?)>")
+_RELATIONSHIP_TAG = re.compile(rb"<Relationship([ \t\r\n][^>]*)>")
+
+
+def _plain(xml: bytes, prefixed_name: bytes) -> bool:
+    """Plain XML (above, and no "'" at all) in which no tag can have ``prefixed_name`` (b":sheet") as its
+    local name."""
+    return (len(xml) <= _PLAIN_XML_LIMIT and prefixed_name not in xml and b"'" not in xml
+            and _PLAIN_XML.fullmatch(xml) is not None)
+
+
 def _first_sheet(book: bytes, guard: "_Guard") -> tuple[str | None, bytes | None]:
     """Name and relationship id of the first ``<sheet>`` in xl/workbook.xml (as calamine reads it)."""
-    for m in _xml_tokens(book, guard, "xl/workbook.xml"):
-        name, closing, _, raw = _tag_parts(m) if m.group("qname") is not None else (None, True, False, b"")
-        if name == b"sheet" and not closing:
-            attrs = _attrs(raw)
-            rel_id = attrs.get(b"r:id", attrs.get(b"relationships:id"))
-            return _unescape(attrs.get(b"name", b"")), rel_id
-    return None, None
+    sheet_attrs = None
+    if _plain(book, b":sheet"):
+        m = _SHEET_TAG.search(book)
+        if m is not None:
+            sheet_attrs = (m.group(1) or b"").removesuffix(b"/")
+    else:
+        for m in _xml_tokens(book, guard, "xl/workbook.xml"):
+            name, closing, _, raw = _tag_parts(m) if m.group("qname") is not None else (None, True, False, b"")
+            if name == b"sheet" and not closing:
+                sheet_attrs = raw
+                break
+    if sheet_attrs is None:
+        return None, None
+    attrs = _attrs(sheet_attrs)
+    rel_id = attrs.get(b"r:id", attrs.get(b"relationships:id"))
+    return _unescape(attrs.get(b"name", b"")), rel_id
 
 
-def _relationships(rels: bytes, guard: "_Guard") -> dict[bytes, str]:
-    """Relationship Id → Target, raw as calamine keeps them (a repeated Id: the last one wins)."""
-    targets: dict[bytes, str] = {}
-    for m in _xml_tokens(rels, guard, "xl/_rels/workbook.xml.rels"):
-        name, closing, _, raw = _tag_parts(m) if m.group("qname") is not None else (None, True, False, b"")
-        if name == b"Relationship" and not closing:
-            attrs = _attrs(raw)
-            if b"Id" in attrs:
-                targets[attrs[b"Id"]] = attrs.get(b"Target", b"").decode("utf-8", "replace")
-    return targets
+def _relationship_target(rels: bytes, guard: "_Guard", rel_id: bytes | None) -> str | None:
+    """The Target of relationship ``rel_id``, raw as calamine keeps it (a repeated Id: the last one wins)."""
+    if _plain(rels, b":Relationship"):
+        found = [raw.removesuffix(b"/") for raw in _RELATIONSHIP_TAG.findall(rels)
+                 if rel_id is not None and rel_id in raw]  # its Id attribute holds rel_id as written
+    else:
+        found = []
+        for m in _xml_tokens(rels, guard, "xl/_rels/workbook.xml.rels"):
+            name, closing, _, raw = _tag_parts(m) if m.group("qname") is not None else (None, True, False, b"")
+            if name == b"Relationship" and not closing:
+                found.append(raw)
+    target = None
+    for raw in found:
+        attrs = _attrs(raw)
+        if rel_id is not None and attrs.get(b"Id") == rel_id:
+            target = attrs.get(b"Target", b"").decode("utf-8", "replace")
+    return target
 
 
 def _sheet_part_candidates(target: str) -> list[str]:
@@ -512,6 +728,11 @@ _Q_ATTR_R = re.compile(rb'\sr="([^"]*)"')
 _Q_ATTR_T = re.compile(rb'\st="([^"]*)"')
 _Q_CELL_ROW = re.compile(rb'<c r="[A-Za-z]{1,3}([0-9]{1,7})"')
 _Q_CELL_COLUMN = re.compile(rb'<c r="([A-Za-z]{1,3})[0-9]')
+_Q_LEADING = re.compile(rb"[\xef\xbb\xbf \t\r\n]*+")
+# A cell that is not `<c r="A1"` … `<c r="FZ9999"`. Without one, the used range is at most 9,999 rows
+# × 182 columns, under MAX_CELLS, and the references need no closer look.
+_Q_UNUSUAL_CELL = re.compile(rb'<c(?:[>/\t\r\n]| (?!r="(?:[A-F][A-Z]?+|[G-Z])[1-9][0-9]{0,3}+"))')
+_Q_SMALL_RANGE = re.compile(rb"(?:[A-F]?[A-Z][1-9][0-9]{0,3})(?::[A-F]?[A-Z][1-9][0-9]{0,3})?")
 
 
 def _area_check(guard: "_Guard", max_row: int, max_col: int) -> None:
@@ -526,31 +747,38 @@ def _area_check(guard: "_Guard", max_row: int, max_col: int) -> None:
 def _quick_scan(xml: bytes, guard: "_Guard") -> tuple[list, dict] | None:
     """(formula cells without a cached value, error cells) — or None when the sheet needs the full scan."""
     x = xml
-    head = x.lstrip(b"\xef\xbb\xbf \t\r\n")
-    declaration = head.startswith(b"<?")
-    if b"<!" in x or x.count(b"<?") != (1 if declaration else 0) or b"'" in x:
+    declaration = x.startswith(b"<?", _Q_LEADING.match(x).end())
+    if (b"!" in x and b"<!" in x) or b"'" in x or _count_pi(x, declaration) != (1 if declaration else 0):
         return None
-    if _Q_ODD_CELL.search(x) or _Q_PREFIXED.search(x) or _Q_BAD_ROW_REF.search(x):
+    usual = _Q_UNUSUAL_CELL.search(x) is None
+    if (not usual and _Q_ODD_CELL.search(x)) or _has_prefixed_tag(x) or _Q_BAD_ROW_REF.search(x):
         return None
-    if x.count(b"<dimension") != len(_Q_DIMENSION.findall(x)):
+    dimensions = _dimensions(x)
+    if dimensions is None:
         return None
-    for ref in _Q_DIMENSION.findall(x):
+    for ref in dimensions:
+        if _Q_SMALL_RANGE.fullmatch(ref):
+            continue  # A1 … FZ9999 on both ends: within the limits
         for part in ref.split(b":"):
             pos = _parse_ref(part.strip())
             if pos is not None:
                 _range_check(guard, pos[0], pos[1] or 0, ref, dimension=True)
 
-    # every cell here is `<c r="<in bounds>"`: the furthest row and column straight from the references
-    rows = _Q_CELL_ROW.findall(x)
-    max_row = max(map(int, rows)) - 1 if rows else -1
-    letters = set(_Q_CELL_COLUMN.findall(x))
-    max_col = max((_parse_ref(c.upper() + b"1")[1] for c in letters), default=-1)
-    _area_check(guard, max_row, max_col)
+    if not usual:
+        # every cell here is `<c r="<in bounds>"`: the furthest row and column straight from the references
+        rows = _Q_CELL_ROW.findall(x)
+        max_row = max(map(int, rows)) - 1 if rows else -1
+        letters = set(_Q_CELL_COLUMN.findall(x))
+        max_col = max((_parse_ref(c.upper() + b"1")[1] for c in letters), default=-1)
+        _area_check(guard, max_row, max_col)
 
     formula_cells: list = []
     error_cells: dict = {}
     seen: set = set()
-    for m in list(_Q_F.finditer(x)) + list(_Q_T_ERROR.finditer(x)):
+    found = list(_Q_F.finditer(x)) if b"<f" in x else []
+    if b't="e"' in x:
+        found += _Q_T_ERROR.finditer(x)
+    for m in found:
         if m.re is _Q_T_ERROR and x[m.start() - 1:m.start()] not in (b" ", b"\t", b"\r", b"\n"):
             continue
         cell = _quick_cell(x, m.start())
@@ -568,6 +796,42 @@ def _quick_scan(xml: bytes, guard: "_Guard") -> tuple[list, dict] | None:
             error_cells[pos] = _unescape(text).strip()
     formula_cells.sort()
     return formula_cells, error_cells
+
+
+def _count_pi(x: bytes, declaration: bool) -> int:
+    """``x.count(b"<?")``, without the pass over ``x`` when no '?' follows the XML declaration."""
+    if declaration:
+        start = x.find(b"<?")
+        end = x.find(b"?", start + 2)  # the declaration's closing '?>'
+        if end < 0 or (x[end - 1] != 0x3C and x.find(b"?", end + 1) < 0):
+            return 1
+    elif b"?" not in x:
+        return 0
+    return x.count(b"<?")
+
+
+def _has_prefixed_tag(x: bytes) -> bool:
+    """``_Q_PREFIXED.search(x)``, trying only the few ':' a sheet without prefixes has (xmlns:r …)."""
+    at = x.find(b":")
+    for _ in range(8):
+        if at < 0:
+            return False
+        if _Q_PREFIXED.match(x, at):
+            return True
+        at = x.find(b":", at + 1)
+    return at >= 0 and _Q_PREFIXED.search(x, at) is not None
+
+
+def _dimensions(x: bytes) -> list[bytes] | None:
+    """Every ``<dimension ref>`` value; None when a ``<dimension`` reads otherwise (then: full scan)."""
+    first = x.find(b"<dimension")
+    if first < 0:
+        return []
+    if x.find(b"<dimension", first + 1) < 0:  # the usual single one: no pass of the regex over x
+        m = _Q_DIMENSION.match(x, first)
+        return [m.group(1)] if m is not None else None
+    found = _Q_DIMENSION.findall(x)
+    return found if len(found) == x.count(b"<dimension") else None
 
 
 def _quick_cell(x: bytes, at: int):
@@ -835,6 +1099,9 @@ class _SheetScanner:
 # reading
 
 
+_EXACT_FLOAT = 2.0**53  # whole floats below this are exact ints
+
+
 def _read_with_calamine(data: bytes, display_name: str, plan: _Plan) -> SheetData:
     import python_calamine
 
@@ -850,32 +1117,29 @@ def _read_with_calamine(data: bytes, display_name: str, plan: _Plan) -> SheetDat
         detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
         raise _fail(display_name, f"无法读取工作表内容（{detail}），{_RESAVE}", sheet=plan.sheet) from None
 
-    if start is None or not grid:
+    width = max(map(len, grid)) if grid else 0
+    if start is None or not width:
         return SheetData(sheet=name, rows=[])
     row0, col0 = start
-    width = col0 + max(len(r) for r in grid)
-    rows: list[tuple[int, list]] = [(n + 1, [None] * width) for n in range(row0)]
-    lead = [None] * col0
-    for i, raw in enumerate(grid):
-        values = lead + [_convert(v) for v in raw]
-        if len(values) < width:
-            values.extend([None] * (width - len(values)))
-        rows.append((row0 + i + 1, values))
+    if min(map(len, grid)) < width:  # pad a short row ("" reads as empty)
+        grid = [raw + [""] * (width - len(raw)) for raw in grid]
+    timedelta = _dt.timedelta
+    # every cell in one comprehension (one per row costs more than the cells): "" → None, a whole float
+    # → int (as YAML gives it), a duration → days
+    values = [(v or None) if (kind := type(v)) is str
+              else (whole if -_EXACT_FLOAT < v < _EXACT_FLOAT and (whole := int(v)) == v else v) if kind is float
+              else v if kind is not timedelta else v.total_seconds() / 86400
+              for raw in grid for v in raw]
+    cells = zip(*[iter(values)] * width)  # back into rows
+    if col0:
+        lead = (None,) * col0
+        cells = (lead + row for row in cells)
+    rows: list[tuple[int, list]] = [(n + 1, [None] * (col0 + width)) for n in range(row0)]
+    rows += zip(range(row0 + 1, row0 + 1 + len(grid)), map(list, cells))
     for (r, c), text in plan.error_cells.items():
-        if r < len(rows) and c < width and rows[r][1][c] is None:
+        if r < len(rows) and c < col0 + width and rows[r][1][c] is None:
             rows[r][1][c] = text
     while rows and all(v is None for v in rows[-1][1]):
         rows.pop()
     return SheetData(sheet=name, rows=rows)
 
-
-def _convert(value):
-    if isinstance(value, str):
-        return value if value else None
-    if type(value) is float:
-        if value.is_integer() and abs(value) < 2**53:
-            return int(value)
-        return value
-    if isinstance(value, _dt.timedelta):
-        return value.total_seconds() / 86400
-    return value

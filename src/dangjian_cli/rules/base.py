@@ -8,16 +8,56 @@ indicator by number.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal, Optional
+from functools import lru_cache
+from typing import Callable, Literal, Optional, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
 from dangjian_cli.periods import Period
 
 BranchType = Literal["党委", "党总支", "党支部", "联合党支部", "临时党支部"]
+T = TypeVar("T")
+
+# id(source) → (weak reference, {(build, args): value}); an entry goes with its source, before its id is reused
+_derived: dict[int, tuple[weakref.ref, dict]] = {}
+
+
+def derived(source, build: Callable[..., T], *args) -> T:
+    """``build(source, *args)``, computed once per source object (a ledger, a rubric) and then shared.
+
+    Ledgers and rubrics are immutable, so what is derived from one (meetings by type …) stays valid;
+    it lives as long as its source. They are not hashable (dict and list fields), hence the identity
+    key; `args` must be hashable. Rules use it to share indexes over the ledger they all score.
+    """
+    key = id(source)
+    entry = _derived.get(key)
+    if entry is None:
+        entry = _derived[key] = (weakref.ref(source, lambda _, key=key: _derived.pop(key, None)), {})
+    values = entry[1]
+    try:
+        return values[build, args]
+    except KeyError:
+        value = values[build, args] = build(source, *args)
+        return value
+
+
+@lru_cache(maxsize=4096)
+def ratio(numerator: int, denominator: int) -> Fraction:
+    """``Fraction(numerator, denominator)``, shared: Fractions are immutable, slow to make, and rules make the
+    same few (credits, weights) over and over."""
+    return Fraction(numerator, denominator)
+
+
+def records_by(ledger, collection: str, key: str) -> dict[object, list]:
+    """``ledger.<collection>`` grouped by each record's ``<key>``, in ledger order; for `derived` (read-only)."""
+    found: dict[object, list] = {}
+    for record in getattr(ledger, collection):
+        found.setdefault(getattr(record, key), []).append(record)
+    return found
 
 
 class RuleParams(BaseModel):
@@ -49,10 +89,14 @@ class Finding:
 
     def to_dict(self) -> dict:
         data = {"message": self.message, "kind": self.kind}
-        for key in ("period", "subject", "file", "record"):
-            value = getattr(self, key)
-            if value is not None:
-                data[key] = value
+        if self.period is not None:
+            data["period"] = self.period
+        if self.subject is not None:
+            data["subject"] = self.subject
+        if self.file is not None:
+            data["file"] = self.file
+        if self.record is not None:
+            data["record"] = self.record
         return data
 
 
@@ -90,12 +134,12 @@ class Outcome:
     def binary(cls, met: bool, working: str, finding: "Finding | None" = None) -> "Outcome":
         """A rule that is simply met or not: credit 1, or 0 with one finding standing for the whole rule."""
         if met:
-            return cls(credit=Fraction(1), working=working)
+            return cls(credit=ratio(1, 1), working=working)
         findings = []
         if finding is not None:
-            finding.weight, finding.units = Fraction(1), 1
+            finding.weight, finding.units = ratio(1, 1), 1
             findings.append(finding)
-        return cls(credit=Fraction(0), working=working, findings=findings, missed=1)
+        return cls(credit=ratio(0, 1), working=working, findings=findings, missed=1)
 
 
 class Tally:
@@ -104,30 +148,52 @@ class Tally:
     def __init__(self):
         self.met = 0
         self.missed = 0
-        self.gap_findings: list[tuple[Finding, int]] = []
+        self.gap_findings: list[Finding] = []
         self.other: list[Finding] = []
 
-    def hit(self) -> None:
-        self.met += 1
+    def hit(self, units: int = 1) -> None:
+        self.met += units
 
     def miss(self, finding: Finding, units: int = 1) -> None:
         """`finding` stands for `units` missed units (e.g. one member's several unpaid months)."""
         self.missed += units
         finding.units = units
-        self.gap_findings.append((finding, units))
+        self.gap_findings.append(finding)
 
     @property
     def due(self) -> int:
         return self.met + self.missed
 
     def outcome(self, working: str, **extra) -> Outcome:
-        if self.due == 0:
+        due = self.due
+        if due == 0:
             return Outcome(credit=None, working=working, findings=self.other, **extra)
-        for finding, units in self.gap_findings:
-            finding.weight = Fraction(units, self.due)
-        return Outcome(credit=Fraction(self.met, self.due), working=working,
-                       findings=[f for f, _ in self.gap_findings] + self.other, missed=self.missed, met=self.met,
-                       **extra)
+        for finding in self.gap_findings:
+            finding.weight = ratio(finding.units, due)
+        return Outcome(credit=ratio(self.met, due), working=working, findings=self.gap_findings + self.other,
+                       missed=self.missed, met=self.met, **extra)
+
+
+def unusable_evidence(ledger) -> list[tuple[object, object]]:
+    """(record, evidence) for every missing or rejected file, in Ledger.all_evidence's order; for `derived`.
+
+    Spelled out field by field rather than all_evidence: its getattr probing of absent fields is slow on
+    pydantic records (about 1 ms per branch, mostly the 党费 rows).
+    """
+    found = [(c, e) for c in ledger.branch.committee for e in c.approval if e.status != "ok"]
+    found += [(r, e) for r in ledger.meetings for e in r.minutes if e.status != "ok"]
+    found += [(r, e) for r in ledger.trainings for e in r.evidence if e.status != "ok"]
+    found += [(r, e) for r in ledger.dues for e in r.evidence if e.status != "ok"]
+    found += [(r, e) for r in ledger.documents for e in r.files if e.status != "ok"]
+    found += [(r, e) for r in ledger.facilities for e in r.evidence if e.status != "ok"]
+    found += [(r, e) for r in ledger.honors for e in r.evidence if e.status != "ok"]
+    found += [(a, e) for a in ledger.self_assessment.values() for e in a.evidence if e.status != "ok"]
+    return found
+
+
+def with_unusable_evidence(ledger) -> set[int]:
+    """id() of every record of the ledger that has a missing or rejected file; for `derived`."""
+    return {id(record) for record, _ in derived(ledger, unusable_evidence)}
 
 
 def evidence_problems(record_source: str, evidence, what: str) -> list[Finding]:

@@ -15,7 +15,7 @@ from typing import Literal
 
 from dangjian_cli.ledger.models import all_ok
 from dangjian_cli.ledger.vocab import FACILITY_ITEMS
-from dangjian_cli.rules.base import Finding, Outcome, RuleParams, Tally, evidence_problems
+from dangjian_cli.rules.base import Finding, Outcome, RuleParams, Tally, derived, evidence_problems, records_by
 
 KIND = "checklist"
 
@@ -28,8 +28,9 @@ class Params(RuleParams):
 
 def evaluate(ledger, window, params: Params, indicator) -> Outcome:
     tally = Tally()
+    by_item = derived(ledger, records_by, "facilities", "item")
     for item in params.items:
-        rows = [f for f in ledger.facilities if f.item == item]
+        rows = by_item.get(item, [])
         present = [f for f in rows if f.present]
         if any(all_ok(f.evidence) for f in present):
             tally.hit()

@@ -19,7 +19,7 @@ from typing import Literal
 
 from dangjian_cli.ledger.models import all_ok
 from dangjian_cli.ledger.vocab import DOCUMENT_KINDS
-from dangjian_cli.rules.base import Finding, Outcome, RuleParams, Tally, evidence_problems
+from dangjian_cli.rules.base import Finding, Outcome, RuleParams, Tally, derived, evidence_problems, records_by
 
 KIND = "documents"
 
@@ -35,8 +35,9 @@ class Params(RuleParams):
 def evaluate(ledger, window, params: Params, indicator) -> Outcome:
     tally = Tally()
     established = ledger.branch.established
+    by_kind = derived(ledger, records_by, "documents", "kind")
     for kind in params.kinds:
-        rows = [d for d in ledger.documents if d.kind == kind]
+        rows = by_kind.get(kind, [])
         if not params.per_year:
             _judge(tally, kind, rows, None, due=True)
             continue
@@ -50,12 +51,12 @@ def evaluate(ledger, window, params: Params, indicator) -> Outcome:
 
 
 def _judge(tally: Tally, kind: str, rows, year: int | None, due: bool) -> None:
-    name = f"{year}年{kind}" if year else kind
     if any(all_ok(d.files) for d in rows):
         tally.hit()
         return
     if not due:
         return
+    name = f"{year}年{kind}" if year else kind
     period = str(year) if year else None
     if not rows:
         tally.miss(Finding(f"缺少{name}", subject=kind, period=period))

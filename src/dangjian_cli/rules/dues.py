@@ -9,6 +9,8 @@ Credit: member-months paid ÷ member-months owed (open months count once paid).
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from dangjian_cli.ledger.vocab import DUES_PAYING_CATEGORIES
 from dangjian_cli.periods import Month
 from dangjian_cli.rules.base import Finding, Outcome, RuleParams, Tally
@@ -23,22 +25,37 @@ class Params(RuleParams):
 def evaluate(ledger, window, params: Params, indicator) -> Outcome:
     payers = [m for m in ledger.members if m.category in DUES_PAYING_CATEGORIES and m.relation_here]
     months = window.periods("month", ledger.branch.established)
-    paid: dict[str, set[int]] = {}  # member → month indexes covered by a payment made by as-of
+    as_of = window.as_of
+    paid: defaultdict[str, set[int]] = defaultdict(set)  # member → month indexes covered by a payment made by as-of
     for row in ledger.dues:
-        if row.paid is None or row.paid <= window.as_of:
-            paid.setdefault(row.name, set()).update(range(row.first.index, row.last.index + 1))
+        day, first, last = row.paid, row.first, row.last  # read once: record fields are slow to read
+        if day is None or day <= as_of:
+            if last is first:  # one month, the common row: no range to spell out
+                paid[row.name].add(first.index)
+            else:
+                paid[row.name].update(range(first.index, last.index + 1))
+    slots = [(period.label, Month.of(period.start).index, window.is_due(period)) for period in months]
+    every_month = {index for _, index, _ in slots}
     tally = Tally()
     for member in payers:
         covered = paid.get(member.name, set())
-        missed = []
-        for period in months:
-            if not member.present_during(period.start, period.end):
-                continue
-            if Month.of(period.start).index in covered:
-                tally.hit()
-            elif window.is_due(period):
-                missed.append(period.label)
+        present = _slots_present(member, months, slots)
+        if every_month <= covered:  # paid up: no month to look at
+            tally.hit(len(present))
+            continue
+        unpaid = [(label, due) for label, index, due in present if index not in covered]
+        tally.hit(len(present) - len(unpaid))
+        missed = [label for label, due in unpaid if due]
         if missed:
             tally.miss(Finding(f"{member.name} 未缴党费：{'、'.join(missed)}（{len(missed)} 个月）", subject=member.name,
                                period=missed[0] if len(missed) == 1 else None), units=len(missed))
     return tally.outcome(f"党费 {tally.met}/{tally.due} 人·月")
+
+
+def _slots_present(member, months, slots):
+    """The slots of the months `member` belongs to the branch in. Membership is one span (joined … left): present
+    in the first and the last month means present in every month between, which spares the month-by-month test."""
+    if months and member.present_during(months[0].start, months[0].end) \
+            and member.present_during(months[-1].start, months[-1].end):
+        return slots
+    return [slot for slot, month in zip(slots, months) if member.present_during(month.start, month.end)]

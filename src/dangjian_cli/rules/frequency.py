@@ -18,13 +18,16 @@ Credit: met periods ÷ (met + missed) periods; open periods count once already m
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from operator import attrgetter
 from typing import Literal, Optional, Union
 
 from pydantic import field_validator
 
 from dangjian_cli.ledger.vocab import MEETING_TYPES
 from dangjian_cli.periods import PERIOD_NAMES_ZH, PERIOD_UNITS_ZH
-from dangjian_cli.rules.base import Finding, GapItem, Outcome, RuleParams, Tally, evidence_problems
+from dangjian_cli.rules.base import (Finding, GapItem, Outcome, RuleParams, Tally, derived, evidence_problems,
+                                     with_unusable_evidence)
 
 KIND = "frequency"
 
@@ -65,53 +68,83 @@ def condition_label(params: Params) -> str | None:
     return "；".join(parts) or None
 
 
+_start = attrgetter("start")
+
+
+def meetings_by_type(ledger) -> dict[str, list]:
+    """Meeting type → the meetings of that type, in ledger order."""
+    found: dict[str, list] = {}
+    for meeting in ledger.meetings:
+        for kind in set(meeting.types):
+            found.setdefault(kind, []).append(meeting)
+    return found
+
+
 def evaluate(ledger, window, params: Params, indicator) -> Outcome:
-    events = set(params.event)
+    events, every, minimum, per_group = params.event, params.every, params.min, params.per_group
+    by_secretary = params.lecturer == "secretary"
     label = event_label(params)
-    unit = PERIOD_NAMES_ZH[params.every]
-    secretary = ledger.branch.secretary
     condition = condition_label(params)
+    secretary = ledger.branch.secretary if by_secretary else None
 
-    def qualifies(meeting) -> bool:
-        if not events.intersection(meeting.types) or not window.counts(meeting.date):
-            return False
-        if params.lecturer == "secretary" and (secretary is None or meeting.lecturer != secretary):
-            return False
-        if params.topic_any and not any(k in (meeting.topic or "") for k in params.topic_any):
-            return False
-        return True
-
-    held = [m for m in ledger.meetings if qualifies(m)]
-    if params.per_group:
+    if len(events) == 1:
+        candidates = derived(ledger, meetings_by_type).get(events[0], [])
+    else:  # a meeting of several of the events counts once
+        wanted = set(events)
+        candidates = [m for m in ledger.meetings if not wanted.isdisjoint(m.types)]
+    start, end = window.start, window.effective_end
+    held = [m for m in candidates if start <= m.date <= end]
+    if by_secretary:
+        held = [m for m in held if secretary is not None and m.lecturer == secretary]
+    if params.topic_any:
+        held = [m for m in held if any(k in (m.topic or "") for k in params.topic_any)]
+    if per_group:
         groups = list(ledger.branch.groups)
         if not groups:
             return Outcome(credit=None, working=f"{label}：未设党小组，不适用")
     else:
         groups = [None]
 
+    periods = window.periods(every, ledger.branch.established)
+    held_in = [0] * len(periods)  # meetings held in each period
+    held_by_group: dict[str, list[int]] = {}  # the same, per meeting group
+    for meeting in held:
+        day = meeting.date
+        position = bisect_right(periods, day, key=_start) - 1
+        if position >= 0 and day <= periods[position].end:
+            held_in[position] += 1
+            if per_group:
+                held_by_group.setdefault(meeting.group, [0] * len(periods))[position] += 1
+
     tally = Tally()
+    met = 0
     gaps, pending = [], []
-    periods = window.periods(params.every, ledger.branch.established)
     for group in groups:
-        for period in periods:
-            count = sum(1 for m in held if period.contains(m.date) and (group is None or m.group == group))
-            if count >= params.min:
-                tally.hit()
+        counts = held_in if group is None else held_by_group.get(group, [0] * len(periods))
+        if min(counts, default=minimum) >= minimum:  # the usual case: every period met
+            met += len(counts)
+            continue
+        for period, count in zip(periods, counts):
+            if count >= minimum:
+                met += 1
                 continue
-            item = GapItem(label, period, group, condition, params.min, count)
+            item = GapItem(label, period, group, condition, minimum, count)
             if window.is_due(period):
                 where = f"{group} " if group else ""
                 extra = f"（{condition}）" if condition else ""
-                tally.miss(Finding(f"{where}{period.label} 未按要求召开{label}{extra}：应≥{params.min}次，实际{count}次",
+                tally.miss(Finding(f"{where}{period.label} 未按要求召开{label}{extra}：应≥{minimum}次，实际{count}次",
                                    period=period.label, subject=group))
                 gaps.append(item)
             else:
                 pending.append(item)
+    tally.hit(met)
+    flagged = derived(ledger, with_unusable_evidence)
     for meeting in held:
-        tally.other.extend(evidence_problems(meeting.source, meeting.minutes, f"{meeting.date} {label}"))
-    if condition and params.lecturer == "secretary" and secretary is None:
+        if id(meeting) in flagged:
+            tally.other.extend(evidence_problems(meeting.source, meeting.minutes, f"{meeting.date} {label}"))
+    if condition and by_secretary and secretary is None:
         tally.other.append(Finding("未登记书记，无法认定书记讲党课", kind="note"))
-    units = f"个（党小组×{unit}）" if params.per_group else PERIOD_UNITS_ZH[params.every]
+    units = f"个（党小组×{PERIOD_NAMES_ZH[every]}）" if per_group else PERIOD_UNITS_ZH[every]
     working = f"{label} {tally.met}/{tally.due} {units}"
     if pending:
         working += f"，{len(pending)} 个进行中"

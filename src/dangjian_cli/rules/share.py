@@ -12,10 +12,9 @@ roster does not count as here.
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Literal
 
-from dangjian_cli.rules.base import Finding, Outcome, RuleParams
+from dangjian_cli.rules.base import Finding, Outcome, RuleParams, ratio
 
 KIND = "share"
 
@@ -41,6 +40,6 @@ def evaluate(ledger, window, params: Params, indicator) -> Outcome:
         else:
             here += 1
     for f in findings:
-        f.weight, f.units = Fraction(1, len(committee)), 1
-    return Outcome(credit=Fraction(here, len(committee)), working=f"班子成员组织关系在本支部 {here}/{len(committee)} 人",
+        f.weight, f.units = ratio(1, len(committee)), 1
+    return Outcome(credit=ratio(here, len(committee)), working=f"班子成员组织关系在本支部 {here}/{len(committee)} 人",
                    findings=findings, missed=len(findings))
