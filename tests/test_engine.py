@@ -139,3 +139,57 @@ def test_builtin_rubric_is_complete():
     assert [a.id for a in loaded.areas] == ["班子建设", "队伍建设", "阵地建设", "制度建设", "廉政建设", "品牌建设"]
     assert sum(i.points for i in indicators) == 100
     assert all(i.standard for i in indicators)
+
+
+def test_scoring_one_ledger_again_gives_what_a_fresh_one_gives(tmp_path):
+    """Rules share indexes derived from a ledger; nothing that depends on the window or the rubric may stick."""
+    import gc
+
+    from dangjian_cli.ledger.models import Waiver
+    from dangjian_cli.rules import base
+
+    folder = write_branch(tmp_path / "b", meetings=[{"日期": "2024-03-05", "类型": "支委会", "纪要": "evidence/无.pdf"},
+                                                    {"日期": "2024-08-05", "类型": "支委会"}],
+                          dues=[{"姓名": "张书记", "月份": "2024-01~2024-06"}])
+    windows = [YEAR_2024, Window(Month(2024, 1), Month(2024, 12), dt.date(2024, 7, 1)),
+               Window(Month(2024, 4), Month(2024, 9), dt.date(2025, 1, 15))]
+    rubrics = [rubric.load(None), rubric.load("standardization")]
+    waiver = Waiver(indicator="19", reason="因故", approved_by="上级", expires=dt.date(2030, 1, 1))
+    shared = load(folder)
+    for window in windows:
+        for scored in rubrics:
+            for waivers in ([], [waiver]):
+                again = engine.evaluate(scored, shared, window, waivers).to_dict()
+                fresh = engine.evaluate(scored, load(folder), window, waivers).to_dict()
+                assert again == fresh
+    key = id(shared)
+    assert key in base._derived
+    del shared
+    gc.collect()
+    assert key not in base._derived
+
+
+def test_window_periods_are_fresh_lists_that_skip_periods_before_the_branch():
+    window = Window(Month(2024, 1), Month(2024, 12), dt.date(2024, 8, 15))
+    quarters = window.periods("quarter")
+    assert [p.label for p in quarters] == ["2024-Q1", "2024-Q2", "2024-Q3"]
+    quarters.clear()
+    assert [p.label for p in window.periods("quarter")] == ["2024-Q1", "2024-Q2", "2024-Q3"]
+    assert [p.label for p in window.periods("quarter", dt.date(2024, 1, 1))] == ["2024-Q1", "2024-Q2", "2024-Q3"]
+    assert [p.label for p in window.periods("quarter", dt.date(2024, 1, 2))] == ["2024-Q2", "2024-Q3"]
+    assert window.periods("quarter", dt.date(2025, 1, 1)) == []
+    assert [p.label for p in window.periods("year")] == ["2024"]  # started, not yet due
+    assert window == Window(Month(2024, 1), Month(2024, 12), dt.date(2024, 8, 15))  # memos leave equality alone
+    assert hash(window) == hash(Window(Month(2024, 1), Month(2024, 12), dt.date(2024, 8, 15)))
+
+
+def test_memoised_numbers_depend_on_the_value_only():
+    from fractions import Fraction
+
+    from dangjian_cli.result import number
+
+    assert number(Decimal("5")) == 5 and isinstance(number(Decimal("5.00")), int)
+    assert number(Decimal("4.165")) == 4.17 and number(Decimal("4.1650")) == 4.17
+    assert number(None) is None
+    assert scaled(Decimal("5"), Fraction(1, 3)) == scaled(Decimal("5.0"), Fraction(2, 6)) == Decimal("1.67")
+    assert str(scaled(Decimal("5.0"), Fraction(1))) == "5.00"

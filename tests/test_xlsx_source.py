@@ -775,8 +775,9 @@ def test_first_sheet_in_workbook_xml_of_any_shape(tmp_path, workbook, expected):
 
 @pytest.mark.parametrize("rels", [
     workbook_rels({"rId1": "worksheets/sheet1.xml"}).replace('"', "'"),
-    workbook_rels({"rId1": "worksheets/nothing.xml"}).replace(
-        "</Relationships>", f'<Relationship Id="rId1" Type="{WS_TYPE}" Target="worksheets/sheet1.xml"/></Relationships>'),
+    workbook_rels({"rId1": "worksheets/nothing.xml"}).replace(  # a repeated Id: the last one wins
+        "</Relationships>",
+        f'<Relationship Id="rId1" Type="{WS_TYPE}" Target="worksheets/sheet1.xml"/></Relationships>'),
     workbook_rels({"rId1": "worksheets/sheet1.xml"}).replace(
         "</Relationships>", '<!-- <Relationship Id="rId1" Target="worksheets/x.xml"/> --></Relationships>'),
     workbook_rels({"rId10": "worksheets/x.xml", "rId1": "worksheets/sheet1.xml"}),
@@ -819,7 +820,8 @@ def test_every_dimension_is_checked(tmp_path, dimensions, fragment):
 
 
 _markup = st.lists(st.sampled_from([b"<?", b"?>", b"?", b"<", b"xml", b" ", b":", b"c ", b"row", b"f>", b":c",
-                                    b"x:dimension ", b"<dimension", b' ref="A1"', b'"', b"a"]), max_size=30).map(b"".join)
+                                    b"x:dimension ", b"<dimension", b' ref="A1"', b'"', b"a"]),
+                   max_size=30).map(b"".join)
 
 
 @settings(max_examples=300, deadline=None)
@@ -894,7 +896,8 @@ def test_prolog_split_by_an_odd_deflate_stream_is_read_as_streamed(tmp_path, no_
     deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
     empty_block = deflate.flush(zlib.Z_SYNC_FLUSH)
     start = deflate.compress(sheet[:100]) + deflate.flush(zlib.Z_SYNC_FLUSH)
-    raw = empty_block * ((65536 - len(start)) // len(empty_block)) + start + deflate.compress(sheet[100:]) + deflate.flush()
+    raw = (empty_block * ((65536 - len(start)) // len(empty_block)) + start
+           + deflate.compress(sheet[100:]) + deflate.flush())
     assert len(zlib.decompressobj(-15).decompress(raw[:65536])) == 100
     part = h.Part(h.SHEET_PART, raw, zlib.crc32(sheet), len(sheet))
     path = h.write_zip(tmp_path / NAME, h.workbook_parts(h.members_sheet())[:-1] + [part])
