@@ -199,12 +199,12 @@ def _indicator(indicator: Indicator, ledger: Ledger, window: Window, waivers: li
     workings = "；".join(workings)
     if indicator.deduct is not None and applicable:
         workings += f"；扣分制：每缺 1 次扣 {indicator.deduct} 分"
-    shown = "不适用" if points is None else f"{points}/{indicator.points}"
-    result = IndicatorResult(
-        id=indicator.id, area=indicator.area, standard=indicator.standard, check=indicator.check,
-        max=indicator.points, points=points, credit=credit, status=status, rules=rule_results, findings=findings,
-        working=f"{workings} → {shown}" if workings else shown, veto=indicator.veto, deduct=indicator.deduct,
-    )
+    shown = "不适用" if points is None else str(points) + "/" + str(indicator.points)
+    # positional (id, area, standard, check, max, points, credit, status, rules, findings, working, veto, deduct):
+    # keyword passing made this call a noticeable share of a scoring run
+    result = IndicatorResult(indicator.id, indicator.area, indicator.standard, indicator.check, indicator.points,
+                             points, credit, status, rule_results, findings,
+                             f"{workings} → {shown}" if workings else shown, indicator.veto, indicator.deduct)
     return result, outcomes
 
 
