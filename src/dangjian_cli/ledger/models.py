@@ -191,16 +191,3 @@ class Ledger(Record):
             if m.name == name:
                 return m
         return None
-
-    def all_evidence(self):
-        """Every (record source, evidence) pair, for the report on missing/rejected files."""
-        for c in self.branch.committee:
-            for e in c.approval:
-                yield c.source, e
-        for group in (self.meetings, self.trainings, self.dues, self.documents, self.facilities, self.honors):
-            for record in group:
-                for e in getattr(record, "minutes", None) or getattr(record, "evidence", None) or getattr(record, "files", ()):
-                    yield record.source, e
-        for entry in self.self_assessment.values():
-            for e in entry.evidence:
-                yield entry.source, e

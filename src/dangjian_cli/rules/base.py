@@ -175,10 +175,11 @@ class Tally:
 
 
 def unusable_evidence(ledger) -> list[tuple[object, object]]:
-    """(record, evidence) for every missing or rejected file, in Ledger.all_evidence's order; for `derived`.
+    """(record, evidence) for every missing or rejected file, for `derived`: committee approvals, then
+    meetings, trainings, dues, documents, facilities, honours and the self-assessment, each in file order.
 
-    Spelled out field by field rather than all_evidence: its getattr probing of absent fields is slow on
-    pydantic records (about 1 ms per branch, mostly the 党费 rows).
+    Spelled out field by field: probing records for absent fields with getattr is slow on pydantic records
+    (about 1 ms per branch, mostly the 党费 rows).
     """
     found = [(c, e) for c in ledger.branch.committee for e in c.approval if e.status != "ok"]
     found += [(r, e) for r in ledger.meetings for e in r.minutes if e.status != "ok"]
