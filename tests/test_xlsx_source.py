@@ -115,19 +115,23 @@ def styled_numbers(path: Path, formats: list, value=SERIAL_MARCH_15) -> Path:
     return path
 
 
-def set_declared_size(path: Path, part: str, size: int) -> None:
-    """Make the local and central headers of ``part`` lie about its uncompressed size."""
+def patch_headers(path: Path, part: str, fmt: str, local_at: int, central_at: int, value: int) -> None:
+    """Write ``value`` into the local and central headers of ``part`` (offsets from each header's start)."""
     data = bytearray(path.read_bytes())
     with zipfile.ZipFile(path) as z:
-        offset = z.getinfo(part).header_offset
-    struct.pack_into("<I", data, offset + 22, size)
+        struct.pack_into(fmt, data, z.getinfo(part).header_offset + local_at, value)
     at = data.find(b"PK\x01\x02")
     while at >= 0:
         name_len = struct.unpack_from("<H", data, at + 28)[0]
         if data[at + 46:at + 46 + name_len] == part.encode():
-            struct.pack_into("<I", data, at + 24, size)
+            struct.pack_into(fmt, data, at + central_at, value)
         at = data.find(b"PK\x01\x02", at + 4)
     path.write_bytes(bytes(data))
+
+
+def set_declared_size(path: Path, part: str, size: int) -> None:
+    """Make the local and central headers of ``part`` lie about its uncompressed size."""
+    patch_headers(path, part, "<I", 22, 24, size)
 
 
 def refused(path: Path, name: str = NAME) -> InputErrors:
@@ -737,16 +741,7 @@ def test_dtd_is_named_before_a_bad_checksum(tmp_path, no_calamine):
 
 def set_flags(path: Path, part: str, flags: int) -> None:
     """Set the general-purpose flags of ``part`` in its local and central headers."""
-    data = bytearray(path.read_bytes())
-    with zipfile.ZipFile(path) as z:
-        struct.pack_into("<H", data, z.getinfo(part).header_offset + 6, flags)
-    at = data.find(b"PK\x01\x02")
-    while at >= 0:
-        name_len = struct.unpack_from("<H", data, at + 28)[0]
-        if data[at + 46:at + 46 + name_len] == part.encode():
-            struct.pack_into("<H", data, at + 8, flags)
-        at = data.find(b"PK\x01\x02", at + 4)
-    path.write_bytes(bytes(data))
+    patch_headers(path, part, "<H", 6, 8, flags)
 
 
 @pytest.mark.parametrize("flags, method, fragment", [(0x801, 8, "被加密"), (0x800, 12, "不支持的压缩方式")])
