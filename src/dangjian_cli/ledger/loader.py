@@ -73,9 +73,8 @@ def read_table(folder: Path, spec: TableSpec, errors: ErrorCollector, required: 
             errors.add(error)
         return []
     result = []
-    memo: dict = {}
     for raw in raw_rows:
-        values = parse_row(spec, raw, display, errors, None, memo)
+        values = parse_row(spec, raw, display, errors)
         if values is not None:
             result.append((raw, values, None))
     return result

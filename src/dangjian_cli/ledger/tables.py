@@ -178,10 +178,6 @@ def _parse_column(f: Field, cells) -> tuple[dict, bool, bool]:
     keyed = (1 in distinct or 0 in distinct) and any(cell.__class__ is bool for cell in cells)
     if keyed:
         distinct = {_cell_key(cell) for cell in cells}
-    parse = f.parse
-    known = _KNOWN.get(parse)
-    if known is None or len(known) > _KNOWN_LIMIT:
-        known = _KNOWN[parse] = {}
     parsed: dict = {}
     problem = False
     for key in distinct:
@@ -190,17 +186,30 @@ def _parse_column(f: Field, cells) -> tuple[dict, bool, bool]:
             parsed[key] = _EMPTY
             problem = problem or f.required
             continue
-        memo = cell if cell.__class__ is str else (cell.__class__, cell)  # 1, 1.0 and True stay apart
-        value = known.get(memo)
-        if value is None:
-            try:
-                value = parse(cell)
-            except v.BadValue as exc:
-                value = _Bad(str(exc))
-            known[memo] = value
-        parsed[key] = value
+        value = parsed[key] = _parse_value(f, cell)
         problem = problem or value.__class__ is _Bad
     return parsed, keyed, problem
+
+
+def _parse_value(f: Field, cell):
+    """The parsed value of one non-empty cell, or _Bad(message); remembered in _KNOWN."""
+    if isinstance(cell, (list, dict)):  # a YAML list or mapping: not hashable, parsed each time
+        known, memo = None, None
+    else:
+        known = _KNOWN.get(f.parse)
+        if known is None or len(known) > _KNOWN_LIMIT:
+            known = _KNOWN[f.parse] = {}
+        memo = cell if cell.__class__ is str else (cell.__class__, cell)  # 1, 1.0 and True stay apart
+        value = known.get(memo)
+        if value is not None:
+            return value
+    try:
+        value = f.parse(cell)
+    except v.BadValue as exc:
+        value = _Bad(str(exc))
+    if known is not None:
+        known[memo] = value
+    return value
 
 
 def _is_problem(parsed, required: bool) -> bool:
@@ -246,12 +255,8 @@ _SCALARS = (str, int, float, dt.date, dt.time)  # hashable cell values worth rem
 
 
 def parse_row(spec: TableSpec, raw: RawRow, display: str, errors: ErrorCollector,
-              sheet: str | None = None, memo: dict | None = None) -> dict[str, Any] | None:
-    """Typed values of one row, or None (after recording every problem in it).
-
-    `memo` remembers what a (field, cell value) parsed to: a ledger repeats the same types, months,
-    names and yes/no values row after row.
-    """
+              sheet: str | None = None) -> dict[str, Any] | None:
+    """Typed values of one row, or None (after recording every problem in it)."""
     values: dict[str, Any] = {}
     ok = True
     for f in spec.fields:
@@ -261,20 +266,12 @@ def parse_row(spec: TableSpec, raw: RawRow, display: str, errors: ErrorCollector
                 errors.add(_error(display, sheet, raw, f, f"必填字段「{f.label}」为空"))
                 ok = False
             continue
-        key = (f.name, type(value), value) if memo is not None and not isinstance(value, (list, dict)) else None
-        found = memo.get(key) if key is not None else None
-        if found is None:
-            try:
-                found = (True, f.parse(value))
-            except v.BadValue as exc:
-                found = (False, str(exc))
-            if key is not None:
-                memo[key] = found
-        if found[0]:
-            values[f.name] = found[1]
-        else:
-            errors.add(_error(display, sheet, raw, f, found[1]))
+        found = _parse_value(f, value)
+        if found.__class__ is _Bad:
+            errors.add(_error(display, sheet, raw, f, str(found)))
             ok = False
+        else:
+            values[f.name] = found
     return values if ok else None
 
 
