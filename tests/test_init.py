@@ -239,10 +239,10 @@ def test_loader_reads_the_examples_back(fresh):
     dates = scaffold.Dates.around(TODAY)
     raw = read_first_sheet(fresh / "meetings.xlsx", "meetings.xlsx")
     assert raw.sheet == specs.MEETINGS.title
-    date_cell = raw.rows[1][1][0]
+    date_cell = raw.values[1][1][0]
     assert isinstance(date_cell, dt.date) and not isinstance(date_cell, str)  # a real Excel date
     members_raw = read_first_sheet(fresh / "members.xlsx", "members.xlsx")
-    id_cell = members_raw.rows[1][1][[f.name for f in specs.MEMBERS.fields].index("id_number")]
+    id_cell = members_raw.values[1][1][[f.name for f in specs.MEMBERS.fields].index("id_number")]
     assert id_cell == "441900198205160015"  # text, every digit kept
 
     ledger = load(fresh)

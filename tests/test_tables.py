@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from dangjian_cli.errors import ErrorCollector
 from dangjian_cli.ledger import specs
 from dangjian_cli.ledger.tables import RawRow, parse_row, parse_sheet
-from dangjian_cli.ledger.xlsx_source import column_letter
+from dangjian_cli.ledger.xlsx_source import cell_value, column_letter
 
 # What calamine hands over, including the values that are equal across types (True == 1 == 1.0)
 CELLS = st.sampled_from([
@@ -44,7 +44,7 @@ def row_by_row(spec, rows):
 def by_column(spec, rows):
     errors = ErrorCollector()
     out = [(raw.source, {name: value for name, value in values.items() if value is not None})  # None: empty cell
-           for raw, values in parse_sheet(spec, "表", rows, "x.xlsx", errors)]
+           for raw, values in parse_sheet(spec, "表", rows, "x.xlsx", errors).rows()]
     return out, [str(e) for e in errors.errors]
 
 
@@ -58,6 +58,26 @@ def test_column_parse_matches_row_parse(spec, data):
         body = [cells + [None] * (width - len(cells)) for cells in body]
     rows = [(1, header)] + [(n + 2, cells) for n, cells in enumerate(body)]
     assert by_column(spec, rows) == row_by_row(spec, rows)
+
+
+def as_calamine_gives(cell):
+    """A ledger value in the form calamine hands it over: "" for an empty cell, a float for every number."""
+    if cell is None:
+        return ""
+    return float(cell) if cell.__class__ is int else cell
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.sampled_from(SPECS), st.data())
+def test_cells_as_calamine_gives_them_parse_as_their_ledger_values(spec, data):
+    """parse_sheet converts each distinct raw value (cell_value); the result is that of the converted rows."""
+    header = [f.label for f in spec.fields]
+    width = len(header)
+    raw_cells = st.one_of(CELLS.map(as_calamine_gives), st.sampled_from([dt.timedelta(hours=36), 3.0, 0.0, ""]))
+    body = data.draw(st.lists(st.lists(raw_cells, min_size=width, max_size=width), min_size=0, max_size=8))
+    raw_rows = [(1, header)] + [(n + 2, cells) for n, cells in enumerate(body)]
+    converted = [(n, [cell_value(c) for c in cells]) for n, cells in raw_rows]
+    assert by_column(spec, raw_rows) == row_by_row(spec, converted)
 
 
 def test_true_and_one_in_one_column_are_parsed_apart():

@@ -187,13 +187,13 @@ def test_values_types_and_row_numbers(tmp_path):
     data = read_first_sheet(path, NAME)
 
     assert data.sheet == "党员名册"
-    assert data.rows == [
+    assert data.values == [
         (1, ["姓名", "年龄", "党费", "流动党员", "入党日期", "开会时间"]),
         (2, ["张三", 35, 12.5, True, dt.date(2010, 7, 1), dt.time(9, 30)]),
         (3, [None] * 6),
         (4, ["李四", None, 0, False, dt.datetime(2024, 3, 15, 14, 0), None]),
     ]
-    assert type(data.rows[1][1][1]) is int  # 35, not 35.0: the same as YAML would give
+    assert type(data.values[1][1][1]) is int  # 35, not 35.0: the same as YAML would give
 
 
 def test_table_not_at_a1_keeps_spreadsheet_rows_and_columns(tmp_path):
@@ -205,7 +205,7 @@ def test_table_not_at_a1_keeps_spreadsheet_rows_and_columns(tmp_path):
     path = tmp_path / "t.xlsx"
     wb.save(path)
 
-    rows = read_first_sheet(path, NAME).rows
+    rows = read_first_sheet(path, NAME).values
 
     assert [n for n, _ in rows] == [1, 2, 3, 4, 5, 6, 7]
     assert rows[0] == (1, [None] * 4)
@@ -217,7 +217,7 @@ def test_table_not_at_a1_keeps_spreadsheet_rows_and_columns(tmp_path):
 def test_empty_sheet_gives_no_rows(tmp_path):
     path = tmp_path / "e.xlsx"
     openpyxl.Workbook().save(path)
-    assert read_first_sheet(path, NAME).rows == []
+    assert read_first_sheet(path, NAME).values == []
 
 
 def test_shared_strings_and_cells_without_r(tmp_path):
@@ -225,7 +225,7 @@ def test_shared_strings_and_cells_without_r(tmp_path):
            "<si><t>姓名</t></si><si><r><t>张</t></r><r><t>三</t></r></si></sst>")
     sheet = sheet_xml('<row><c t="s"><v>0</v></c></row><row><c t="s"><v>1</v></c><c><v>7</v></c></row>')
     path = raw_xlsx(tmp_path / "s.xlsx", sheet, extra={"xl/sharedStrings.xml": sst})
-    assert read_first_sheet(path, NAME).rows == [(1, ["姓名", None]), (2, ["张三", 7])]
+    assert read_first_sheet(path, NAME).values == [(1, ["姓名", None]), (2, ["张三", 7])]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -248,7 +248,7 @@ DATE_FORMATS = [
 @pytest.fixture(scope="module")
 def date_sheet(tmp_path_factory):
     path = styled_numbers(tmp_path_factory.mktemp("dates") / "dates.xlsx", DATE_FORMATS)
-    return {row[0]: row[1] for _, row in read_first_sheet(path, NAME).rows[1:]}
+    return {row[0]: row[1] for _, row in read_first_sheet(path, NAME).values[1:]}
 
 
 @pytest.mark.parametrize("fmt", DATE_FORMATS, ids=str)
@@ -273,7 +273,7 @@ def test_builtin_ids_really_are_in_styles_xml(tmp_path):
     ids=str,
 )
 def test_plain_numbers_stay_numbers(tmp_path, fmt, value, expected):
-    rows = read_first_sheet(styled_numbers(tmp_path / "n.xlsx", [fmt], value=value), NAME).rows
+    rows = read_first_sheet(styled_numbers(tmp_path / "n.xlsx", [fmt], value=value), NAME).values
     got = rows[1][1][1]
     assert got == expected and type(got) is type(expected)
 
@@ -283,7 +283,7 @@ def test_text_that_looks_like_a_date_stays_text(tmp_path):
     wb.active.append(["2024-03-15", "2024年3月15日", "0123", "12:30"])
     path = tmp_path / "t.xlsx"
     wb.save(path)
-    assert read_first_sheet(path, NAME).rows == [(1, ["2024-03-15", "2024年3月15日", "0123", "12:30"])]
+    assert read_first_sheet(path, NAME).values == [(1, ["2024-03-15", "2024年3月15日", "0123", "12:30"])]
 
 
 def test_date1904_workbook(tmp_path):
@@ -295,7 +295,7 @@ def test_date1904_workbook(tmp_path):
         workbook=workbook_xml([("Sheet1", "rId1")], pr='<workbookPr date1904="1"/>'),
         extra={"xl/styles.xml": styles},
     )
-    assert read_first_sheet(path, NAME).rows == [(1, [MARCH_15])]
+    assert read_first_sheet(path, NAME).values == [(1, [MARCH_15])]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -307,7 +307,7 @@ def test_cached_formula_values_and_error_cells(tmp_path):
         '<row r="1"><c r="A1"><f>1+1</f><v>2</v></c><c r="B1" t="e"><f>NA()</f><v>#N/A</v></c>'
         '<c r="C1" t="str"><f>IF(1,"","x")</f><v></v></c><c r="D1" t="str"><f>"a"&amp;"b"</f><v>ab</v></c></row>'
     )
-    rows = read_first_sheet(raw_xlsx(tmp_path / "f.xlsx", sheet), NAME).rows
+    rows = read_first_sheet(raw_xlsx(tmp_path / "f.xlsx", sheet), NAME).values
     assert rows == [(1, [2, "#N/A", None, "ab"])]
 
 
@@ -548,7 +548,7 @@ def test_first_sheet_found_through_workbook_relationships(tmp_path):
     path = raw_xlsx(tmp_path / NAME, far, workbook=workbook, rels=rels,
                     extra={"xl/worksheets/data.xml": sheet_xml('<row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c></row>')})
     data = read_first_sheet(path, NAME)
-    assert data.sheet == "名册" and data.rows == [(1, ["姓名"])]
+    assert data.sheet == "名册" and data.values == [(1, ["姓名"])]
 
 
 def test_first_sheet_under_an_unusual_name_is_still_guarded(tmp_path, no_calamine):
@@ -633,7 +633,7 @@ def test_full_scan_matches_calamine_positions(tmp_path, rows, prefix, chunk):
 def test_full_scan_is_used_for_comments_and_prefixes(tmp_path):
     sheet = sheet_xml('<!-- a note --><row r="1"><c r="A1"><v>1</v></c></row>'
                       '<row><x:c xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:v>2</x:v></x:c></row>')
-    assert read_first_sheet(raw_xlsx(tmp_path / NAME, sheet), NAME).rows == [(1, [1]), (2, [2])]
+    assert read_first_sheet(raw_xlsx(tmp_path / NAME, sheet), NAME).values == [(1, [1]), (2, [2])]
 
 
 def test_cell_hidden_from_calamine_inside_a_cell_is_refused(tmp_path, no_calamine):
@@ -779,7 +779,7 @@ def test_first_sheet_in_workbook_xml_of_any_shape(tmp_path, workbook, expected):
 ])
 def test_first_sheet_relationship_in_rels_of_any_shape(tmp_path, rels):
     path = raw_xlsx(tmp_path / NAME, sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>'), rels=rels)
-    assert read_first_sheet(path, NAME).rows == [(1, [1])]
+    assert read_first_sheet(path, NAME).values == [(1, [1])]
 
 
 @pytest.mark.parametrize("data, fragment", [
@@ -809,7 +809,7 @@ def test_every_dimension_is_checked(tmp_path, dimensions, fragment):
     sheet = sheet_xml('<row r="1"><c r="A1"><v>1</v></c></row>').replace("<sheetData>", dimensions + "<sheetData>")
     path = raw_xlsx(tmp_path / NAME, sheet)
     if fragment is None:
-        assert read_first_sheet(path, NAME).rows == [(1, [1])]
+        assert read_first_sheet(path, NAME).values == [(1, [1])]
     else:
         assert fragment in refused(path).errors[0].message
 
@@ -873,7 +873,7 @@ def test_cell_values_as_yaml_would_give_them(tmp_path, monkeypatch):
     data = read_first_sheet(path, NAME)
 
     lead = [None, None]
-    assert [(n, [(type(v), v) for v in values]) for n, values in data.rows] == [
+    assert [(n, [(type(v), v) for v in values]) for n, values in data.values] == [
         (1, [(type(None), None)] * 8),
         (2, [(type(v), v) for v in lead + [None, "文字", 2, 2.5, 0, 2**53 - 1]]),
         (3, [(type(v), v) for v in lead + [True, False, 0, 2.0**53, -(2.0**53), float("inf")]]),
@@ -897,3 +897,116 @@ def test_prolog_split_by_an_odd_deflate_stream_is_read_as_streamed(tmp_path, no_
     part = h.Part(h.SHEET_PART, raw, zlib.crc32(sheet), len(sheet))
     path = h.write_zip(tmp_path / NAME, h.workbook_parts(h.members_sheet())[:-1] + [part])
     assert "UTF-8" in refused(path).errors[0].message
+
+
+# ---------------------------------------------------------------------------------------------------------
+# per-process memos (recurring parts, directory layouts) and the byte shortcuts of the sheet scan
+
+
+_refs = st.lists(st.sampled_from([b"<c", b" ", b"r=", b'"', b"A", b"F", b"G", b"Z", b"a", b"0", b"1", b"9",
+                                  b">", b"/", b"\t", b'r="', b"AB", b"GA"]), max_size=20).map(b"".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(x=_refs)
+def test_unusual_cell_pattern_matches_its_first_spelling(x):
+    first = re.compile(rb'<c(?:[>/\t\r\n]| (?!r="(?:[A-F][A-Z]?+|[G-Z])[1-9][0-9]{0,3}+"))')
+    assert [m.start() for m in xlsx_source._Q_UNUSUAL_CELL.finditer(x)] == [m.start() for m in first.finditer(x)]
+
+
+_needles = st.sampled_from([(b"<f", 1), (b't="e"', 3), (b"<dimension", 1)])
+
+
+@settings(max_examples=400, deadline=None)
+@given(x=st.lists(st.sampled_from([b"<", b"f", b"t", b'="', b"e", b'"', b"<dimension", b"d", b"x", b"<f"]),
+                  max_size=30).map(b"".join),
+       needle=_needles, start=st.integers(0, 40), split=st.integers(-1, 40))
+def test_occurs_is_find(x, needle, start, split):
+    needle, rare = needle
+    assert xlsx_source._occurs(x, needle, rare, start, split) == (x.find(needle, start) >= 0)
+
+
+def _members_bytes(tmp_path, rows=40, title="党员名册") -> bytes:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = title
+    ws.append(["姓名", "类别"])
+    for i in range(rows):
+        ws.append([f"党员{i}", "正式党员"])
+    path = tmp_path / f"m{rows}.xlsx"
+    wb.save(path)
+    return path.read_bytes()
+
+
+def _outcome(data: bytes):
+    try:
+        plan = xlsx_source._Guard(data, NAME).run()
+    except InputErrors as exc:
+        return [(e.message, e.sheet, e.row, e.column) for e in exc.errors]
+    return plan.sheet, plan.error_cells, plan.workbook
+
+
+def _cold(data: bytes):
+    """The guard's outcome with every per-process memo empty (what the first file of a process gets)."""
+    saved = [(memo, dict(memo)) for memo in (xlsx_source._checked_parts, xlsx_source._first_sheets,
+                                             xlsx_source._sheet_targets, xlsx_source._sheet_keys,
+                                             xlsx_source._directory_layouts)]
+    try:
+        for memo, _ in saved:
+            memo.clear()
+        return _outcome(data)
+    finally:
+        for memo, entries in saved:
+            memo.clear()
+            memo.update(entries)
+
+
+def _with_styles(parts: dict, styles: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, body in parts.items():
+            z.writestr(name, styles if name == "xl/styles.xml" else body)
+    return out.getvalue()
+
+
+def test_memos_change_no_verdict(tmp_path):
+    # files from one template: the second and later ones are read through the memos
+    template = _members_bytes(tmp_path, 40)
+    other = _members_bytes(tmp_path, 41)
+    assert _outcome(template) == _cold(template)
+    assert _outcome(other) == _cold(other)
+    assert _outcome(other) == _outcome(other)
+    # the same names and sizes, other stored bytes: each is checked again
+    with zipfile.ZipFile(io.BytesIO(other)) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    styles = parts["xl/styles.xml"]
+    assert len(styles) > 50
+    same_size = styles.replace(b'"0"', b'"1"', 1)
+    with_dtd = b"<!DOCTYPE a>" + styles
+    assert same_size != styles and len(same_size) == len(styles)
+    for changed in (same_size, with_dtd):
+        data = _with_styles(parts, changed)
+        assert _outcome(data) == _cold(data)
+    assert "DTD" in _outcome(_with_styles(parts, with_dtd))[0][0]
+
+
+@pytest.mark.parametrize("edit", ["crc", "size", "name", "comment", "version", "oversized"])
+def test_known_directory_layout_reads_as_the_loop(tmp_path, edit):
+    data = bytearray(_members_bytes(tmp_path, 40))
+    assert _outcome(bytes(data)) == _cold(bytes(data))  # the layout is known from here on
+    cd_offset = struct.unpack_from("<L", data, len(data) - 22 + 16)[0]
+    at = data.find(b"PK\x01\x02", cd_offset + 46)  # the second entry
+    name_len = struct.unpack_from("<H", data, at + 28)[0]
+    if edit == "crc":
+        data[at + 16] ^= 1
+    elif edit == "size":
+        struct.pack_into("<L", data, at + 24, struct.unpack_from("<L", data, at + 24)[0] + 1)
+    elif edit == "name":
+        data[at + 46] ^= 0x20  # the same length, another case
+    elif edit == "comment":  # the name's last 4 bytes become a comment: the same directory size
+        struct.pack_into("<HHH", data, at + 28, name_len - 4, 0, 4)
+    elif edit == "version":
+        data[at + 6] = 64
+    else:
+        struct.pack_into("<L", data, at + 24, 65 * 1024 * 1024)
+    assert _outcome(bytes(data)) == _cold(bytes(data))

@@ -35,8 +35,12 @@ MAX_ATTEMPTS = 2  # a folder whose worker died is retried once, alone; the secon
 MAX_START_FAILURES = 3
 FAULT_ENV = "DJ_BATCH_FAULT"  # test hook: "exit:REL" / "kill:REL" make the worker die on that folder
 
-PRELOAD = ["dangjian_cli.batch", "dangjian_cli.engine", "dangjian_cli.ledger", "dangjian_cli.rubric",
-           "dangjian_cli.render.json_report", "dangjian_cli.render.statistics_xlsx"]
+# What the fork server imports once for all workers, so that no worker imports anything: the readers the
+# loader imports on first use (YAML, calamine), and the CLI module, because multiprocessing re-runs the
+# parent's main script (`dj` → `from dangjian_cli.cli import main`) in every new worker.
+PRELOAD = ["dangjian_cli.batch", "dangjian_cli.engine", "dangjian_cli.ledger", "dangjian_cli.ledger.yaml_source",
+           "python_calamine", "dangjian_cli.rubric", "dangjian_cli.render.json_report",
+           "dangjian_cli.render.statistics_xlsx", "dangjian_cli.cli"]
 
 
 # ─── discovery and shards ──────────────────────────────────────────────────────────────────────────────
@@ -367,6 +371,11 @@ def _worker_main(conn, config: WorkerConfig) -> None:
             conn.send(("fatal", f"{type(exc).__name__}: {exc}"))
         finally:
             return
+    # what the fork server imported lives as long as this worker: keep it out of the garbage collector's
+    # full passes, which would otherwise walk every imported module again and again
+    import gc
+
+    gc.freeze()
     conn.send(("ready", os.getpid()))
     while True:
         try:
@@ -396,9 +405,9 @@ def _context():
     return mp.get_context("spawn")
 
 
-def _start_server() -> None:
-    """Start the fork server now: it imports the scorer while this process loads the rubric and finds the
-    folders, instead of after."""
+def start_server() -> None:
+    """Start the fork server now: it imports the scorer while this process parses the options, loads the rubric
+    and finds the folders, instead of after. Calling it again is cheap (the running server is kept)."""
     if _context().get_start_method() == "forkserver":
         from multiprocessing import forkserver
 
@@ -465,9 +474,11 @@ class Pool:
                     w = handles[handle]
                     if w.dead:
                         continue
-                    self._receive(w)
-                    if not w.dead and handle is w.process.sentinel:
+                    if handle is w.process.sentinel:  # it exited: take what it sent before, then blame its folder
+                        self._receive(w)
                         self._bury(w)
+                    else:  # one message (no poll: each costs a selector); wait() reports the pipe again if more
+                        self._receive_one(w)
                     if w.dead:
                         self._replace(w)
                     else:
@@ -485,22 +496,25 @@ class Pool:
         return max(1, min(4, len(self.queue) // (2 * live)))
 
     def _feed(self, w: _Worker) -> None:
-        if w.dead or len(w.pending) > 1 or not self.queue:
-            return
-        if self.queue[0].index in self.isolate:
-            if w.pending:
-                return  # a folder that killed a worker runs alone, so that a second death is its own
-            chunk = [self.queue.popleft()]
-        else:
-            chunk = []
-            while self.queue and len(chunk) < self._chunk_size() and self.queue[0].index not in self.isolate:
-                chunk.append(self.queue.popleft())
-        w.pending.extend(chunk)
-        try:
-            w.conn.send(chunk)
-        except (OSError, ValueError):
-            self._bury(w)
-            self._replace(w)
+        """Keep a whole chunk queued behind the folder the worker is on: it never waits for this process to
+        notice that it finished one (this process may not be scheduled at once on a busy machine)."""
+        while not w.dead and self.queue and len(w.pending) <= self._chunk_size():
+            if self.queue[0].index in self.isolate:
+                if w.pending:
+                    return  # a folder that killed a worker runs alone, so that a second death is its own
+                chunk = [self.queue.popleft()]
+            else:
+                chunk = []
+                size = self._chunk_size()
+                while self.queue and len(chunk) < size and self.queue[0].index not in self.isolate:
+                    chunk.append(self.queue.popleft())
+            w.pending.extend(chunk)
+            try:
+                w.conn.send(chunk)
+            except (OSError, ValueError):
+                self._bury(w)
+                self._replace(w)
+                return
 
     def _feed_all(self) -> None:
         for w in self.workers:
@@ -513,23 +527,31 @@ class Pool:
     # --- receiving -------------------------------------------------------------------------------------
 
     def _receive(self, w: _Worker) -> None:
-        while True:
+        """Every message the worker has sent so far."""
+        while not w.dead:
             try:
                 if not w.conn.poll():
                     return
-                message = w.conn.recv()
-            except Exception:  # EOF, a message cut short by the worker's death, a closed pipe
+            except Exception:  # a closed pipe
                 self._bury(w)
                 return
-            kind = message[0]
-            if kind == "done":
-                _, index, outcome = message
-                self._finish(w, index, outcome)
-            elif kind == "ready":
-                w.ready = True
-                self.start_failures = 0
-            elif kind == "fatal":
-                raise BatchFailure(f"工作进程无法启动：{message[1]}")
+            self._receive_one(w)
+
+    def _receive_one(self, w: _Worker) -> None:
+        try:
+            message = w.conn.recv()
+        except Exception:  # EOF, a message cut short by the worker's death, a closed pipe
+            self._bury(w)
+            return
+        kind = message[0]
+        if kind == "done":
+            _, index, outcome = message
+            self._finish(w, index, outcome)
+        elif kind == "ready":
+            w.ready = True
+            self.start_failures = 0
+        elif kind == "fatal":
+            raise BatchFailure(f"工作进程无法启动：{message[1]}")
 
     def _finish(self, w: _Worker, index: int, outcome: dict) -> None:
         for n, task in enumerate(w.pending):
@@ -780,7 +802,7 @@ def run_batch(root: Path, *, rubric: str | None, window, fmt: str = "table", out
     jobs = jobs or default_jobs()
     parts = parse_shard(shard)
     kinds = output_kinds(list(outputs or ()))
-    _start_server()
+    start_server()
     loaded = rubric_mod.load(rubric)  # a refused rubric stops here, before any worker starts
     everything = discover(root)
     if not everything:
@@ -790,6 +812,10 @@ def run_batch(root: Path, *, rubric: str | None, window, fmt: str = "table", out
         check_report_path(path)
     if out_dir is not None:
         check_out_dir(out_dir, tasks, root)
+
+    # the reports' modules are imported now, while the fork server may still be importing the scorer, rather
+    # than after the last folder is scored
+    from dangjian_cli.render import batch_report  # noqa: F401
 
     want_json = fmt == "json" or any(k == "json" for _, k in kinds)
     want_row = want_json or any(k == "xlsx" for _, k in kinds)

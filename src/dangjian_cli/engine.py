@@ -8,15 +8,16 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from functools import lru_cache
-from typing import Iterable
+from typing import Callable, Iterable, NamedTuple
 
+from dangjian_cli.memo import remember
 from dangjian_cli.ledger.models import Ledger, Waiver
 from dangjian_cli.periods import Window
 from dangjian_cli.result import AreaResult, IndicatorResult, Result, RuleResult, number, scaled
-from dangjian_cli.rubric import Indicator, Rubric, Rule, Veto
+from dangjian_cli.rubric import Area, Indicator, Rubric, Rule, Veto
 from dangjian_cli.rules import RULES
-from dangjian_cli.rules.base import Finding, GapItem, IndicatorRef, derived, ratio, unusable_evidence
+from dangjian_cli.rules.base import (Finding, GapItem, IndicatorRef, derived, members_present_on, ratio,
+                                     unusable_evidence)
 from dangjian_cli.rules.count import counted
 from dangjian_cli.rules.term import expiry
 
@@ -26,29 +27,27 @@ def evaluate(rubric: Rubric, ledger: Ledger, window: Window, waivers: Iterable[W
     pending: dict[tuple, GapItem] = {}
     waiver_notices: list[Finding] = []
     by_indicator = _waivers_by_indicator(rubric, [*ledger.waivers, *waivers], window, waiver_notices)
-    branch_type = ledger.branch.type
-    applies = derived(rubric, _applicability, branch_type)
     areas = []
-    for area in rubric.areas:
+    for area, plans in derived(rubric, _plan, ledger.branch.type):
         results = []
-        for indicator in area.indicators:
-            result, outcomes = _indicator(indicator, ledger, window, by_indicator.get(indicator.id, []),
-                                          applies, branch_type, waiver_notices)
+        points = maximum = Decimal(0)
+        for plan in plans:
+            result, outcomes = _indicator(plan, ledger, window, by_indicator.get(plan.indicator.id), waiver_notices)
             results.append(result)
+            if result.points is not None:
+                points += result.points
+                maximum += result.max
             for outcome in outcomes:
-                for item in outcome.gaps:
-                    gaps.setdefault(item.key, item)
-                for item in outcome.pending:
-                    pending.setdefault(item.key, item)
-        applicable = [r for r in results if r.points is not None]
-        points = sum((r.points for r in applicable), Decimal(0))
+                if outcome.gaps:
+                    for item in outcome.gaps:
+                        gaps.setdefault(item.key, item)
+                if outcome.pending:
+                    for item in outcome.pending:
+                        pending.setdefault(item.key, item)
         if area.bonus:
             points = min(points, area.points)
             maximum = area.points
-        else:
-            maximum = sum((r.max for r in applicable), Decimal(0))
-        areas.append(AreaResult(id=area.id, points=points, max=maximum, nominal=area.points, bonus=area.bonus,
-                                indicators=results))
+        areas.append(AreaResult(area.id, points, maximum, area.points, area.bonus, results))
 
     total = sum((a.points for a in areas), Decimal(0))
     maximum = sum((a.max for a in areas if not a.bonus), Decimal(0))
@@ -58,22 +57,22 @@ def evaluate(rubric: Rubric, ledger: Ledger, window: Window, waivers: Iterable[W
         total = Decimal(0)
     percent = (total / maximum * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if maximum else Decimal(0)
     rating = _rating(rubric, percent, [v for _, v in vetoes])
-
-    def ordered(items: dict[tuple, GapItem]) -> list[GapItem]:
-        return sorted(items.values(), key=lambda g: (g.period.start, g.period.end, g.event, g.group or "",
-                                                     g.condition or ""))
-
     return Result(
         branch={"name": ledger.branch.name, "path": ledger.path},
         rubric={"id": rubric.id, "title": rubric.title,
                 "tiers": [{"label": t.label, "min": number(t.min)} for t in rubric.tiers], "unrated": rubric.unrated},
         window=window.to_dict(),
         total=total, max=maximum, percent=percent, rating=rating, areas=areas,
-        gaps=ordered(gaps), pending=ordered(pending), notices=notices(ledger, window) + waiver_notices,
+        gaps=sorted(gaps.values(), key=_gap_order), pending=sorted(pending.values(), key=_gap_order),
+        notices=notices(ledger, window) + waiver_notices,
         vetoed_by=[ident for ident, _ in vetoes],
         vetoes=[{"indicator": ident, "effect": v.effect, "cap": v.cap} for ident, v in vetoes],
         profile=profile(ledger, window),
     )
+
+
+def _gap_order(gap: GapItem) -> tuple:
+    return gap.period.start, gap.period.end, gap.event, gap.group or "", gap.condition or ""
 
 
 def _rating(rubric: Rubric, percent: Decimal, vetoes: list[Veto]) -> str | None:
@@ -116,42 +115,79 @@ def _rule_waiver(rule_waivers: list[Waiver], rule: Rule, position: int, siblings
     return None
 
 
-def _applicability(rubric: Rubric, branch_type: str) -> dict[int, bool]:
-    """id(rule) → whether the rule applies to a branch of `branch_type`; for `derived`, once per rubric and type."""
-    return {id(rule): rule.applies_to(branch_type) for indicator in rubric.indicators() for rule in indicator.rules}
+class _IndicatorPlan(NamedTuple):
+    """What scoring one indicator needs that does not depend on the ledger: made once per rubric and branch type."""
+
+    indicator: Indicator
+    ref: IndicatorRef
+    rules: tuple[tuple[Rule, Callable | None], ...]  # (rule, its kind's evaluate, or None: n/a to the branch type)
+    not_applicable: str  # the working of a rule n/a to the branch type
+    scores: dict  # (credit numerator, denominator) → (points, "points/max", status): the same few for every branch
 
 
-@lru_cache(maxsize=1024)
-def _indicator_ref(indicator_id: str, points: Decimal) -> IndicatorRef:
-    """Shared: an IndicatorRef is immutable, and the same few are made for every branch."""
-    return IndicatorRef(indicator_id, points)
+def _plan(rubric: Rubric, branch_type: str) -> tuple[tuple[Area, tuple[_IndicatorPlan, ...]], ...]:
+    """The rubric's areas with their indicator plans, for `derived`: once per rubric and branch type."""
+    return tuple(
+        (area, tuple(
+            _IndicatorPlan(indicator, IndicatorRef(indicator.id, indicator.points),
+                           tuple((rule, RULES[rule.kind].evaluate if rule.applies_to(branch_type) else None)
+                                 for rule in indicator.rules),
+                           f"不适用于{branch_type}", {})
+            for indicator in area.indicators))
+        for area in rubric.areas)
 
 
-def _indicator(indicator: Indicator, ledger: Ledger, window: Window, waivers: list[Waiver], applies: dict[int, bool],
-               branch_type: str, notices_out: list[Finding]):
-    expired_notes: list[Finding] = []
-    rule_waivers: list[Waiver] = []
+def _indicator(plan: _IndicatorPlan, ledger: Ledger, window: Window, waivers: list[Waiver] | None,
+               notices_out: list[Finding]):
     if waivers:
-        active = [w for w in waivers if w.expires >= window.as_of]
-        expired_notes = [Finding(f"指标 {indicator.id} 的豁免（{w.reason}）已于 {w.expires} 到期，不再适用", kind="note",
-                                 record=w.source) for w in waivers if w.expires < window.as_of]
-        notices_out.extend(expired_notes)
-        whole = next((w for w in active if not w.rule), None)
-        if whole is not None:
-            result = IndicatorResult(
-                id=indicator.id, area=indicator.area, standard=indicator.standard, check=indicator.check,
-                max=indicator.points, points=None, credit=None, status="waived", rules=[],
-                findings=[Finding(_describe_waiver(whole) + "；不计入得分和满分", kind="note", record=whole.source)],
-                working=_describe_waiver(whole), veto=indicator.veto, deduct=indicator.deduct,
-            )
-            return result, []
-        rule_waivers = [w for w in active if w.rule]
+        return _waived_indicator(plan, ledger, window, waivers, notices_out)
+    ref = plan.ref
+    rule_results, outcomes, applicable, findings, workings = [], [], [], [], []
+    manual = False
+    for rule, evaluate_rule in plan.rules:
+        if evaluate_rule is None:
+            rule_results.append(RuleResult(rule.kind, rule.label, False, None, plan.not_applicable, []))
+            continue
+        outcome = evaluate_rule(ledger, window, rule.params, ref)
+        outcomes.append(outcome)
+        credit = outcome.credit
+        # positional (kind, label, applicable, credit, working, findings, missed, waived, met, params): as below
+        result = RuleResult(rule.kind, rule.label, credit is not None, credit, outcome.working, outcome.findings,
+                            outcome.missed, False, outcome.met, rule.params)
+        rule_results.append(result)
+        if outcome.findings:
+            findings += outcome.findings
+        if credit is not None:
+            applicable.append(result)
+            workings.append(outcome.working)
+            manual = manual or rule.kind == "manual"
+    return _scored(plan, rule_results, applicable, findings, workings, manual), outcomes
 
-    ref = _indicator_ref(indicator.id, indicator.points)
+
+def _waived_indicator(plan: _IndicatorPlan, ledger: Ledger, window: Window, waivers: list[Waiver],
+                      notices_out: list[Finding]):
+    """`_indicator` for an indicator with waivers: the whole indicator, or some of its rules, may not count."""
+    indicator = plan.indicator
+    active = [w for w in waivers if w.expires >= window.as_of]
+    expired_notes = [Finding(f"指标 {indicator.id} 的豁免（{w.reason}）已于 {w.expires} 到期，不再适用", kind="note",
+                             record=w.source) for w in waivers if w.expires < window.as_of]
+    notices_out.extend(expired_notes)
+    whole = next((w for w in active if not w.rule), None)
+    if whole is not None:
+        result = IndicatorResult(
+            id=indicator.id, area=indicator.area, standard=indicator.standard, check=indicator.check,
+            max=indicator.points, points=None, credit=None, status="waived", rules=[],
+            findings=[Finding(_describe_waiver(whole) + "；不计入得分和满分", kind="note", record=whole.source)],
+            working=_describe_waiver(whole), veto=indicator.veto, deduct=indicator.deduct,
+        )
+        return result, []
+    rule_waivers = [w for w in active if w.rule]
+
+    ref = plan.ref
     used: set[int] = set()
     rule_results, outcomes, applicable, findings, workings = [], [], [], [], []
     manual = False
-    for position, rule in enumerate(indicator.rules, 1):
+    for position, (rule, evaluate_rule) in enumerate(plan.rules, 1):
         waiver = _rule_waiver(rule_waivers, rule, position, indicator.rules) if rule_waivers else None
         if waiver is not None:
             used.add(id(waiver))
@@ -160,10 +196,10 @@ def _indicator(indicator: Indicator, ledger: Ledger, window: Window, waivers: li
             rule_results.append(result)
             workings.append(result.working)
             continue
-        if not applies[id(rule)]:
-            rule_results.append(RuleResult(rule.kind, rule.label, False, None, f"不适用于{branch_type}", []))
+        if evaluate_rule is None:
+            rule_results.append(RuleResult(rule.kind, rule.label, False, None, plan.not_applicable, []))
             continue
-        outcome = RULES[rule.kind].evaluate(ledger, window, rule.params, ref)
+        outcome = evaluate_rule(ledger, window, rule.params, ref)
         outcomes.append(outcome)
         result = RuleResult(rule.kind, rule.label, outcome.credit is not None, outcome.credit, outcome.working,
                             outcome.findings, missed=outcome.missed, met=outcome.met, params=rule.params)
@@ -181,9 +217,17 @@ def _indicator(indicator: Indicator, ledger: Ledger, window: Window, waivers: li
     findings += expired_notes
     if rule_waivers:
         findings += [Finding(r.working + "；该规则不计分", kind="note") for r in rule_results if r.waived]
+    return _scored(plan, rule_results, applicable, findings, workings, manual), outcomes
+
+
+def _scored(plan: _IndicatorPlan, rule_results: list[RuleResult], applicable: list[RuleResult],
+            findings: list[Finding], workings: list[str], manual: bool) -> IndicatorResult:
+    """The indicator's result from its rules' results: points, credit, status and working."""
+    indicator = plan.indicator
     if not applicable:
         points, credit = None, None
         status = "waived" if any(r.waived for r in rule_results) else "n/a"
+        shown = "不适用"
     else:
         if indicator.deduct is not None:
             missed = sum(r.missed for r in applicable)
@@ -191,27 +235,39 @@ def _indicator(indicator: Indicator, ledger: Ledger, window: Window, waivers: li
             credit = Fraction(points) / Fraction(indicator.points) if indicator.points else Fraction(1)
         else:
             credit = applicable[0].credit if len(applicable) == 1 else _mean([r.credit for r in applicable])
-            points = scaled(indicator.points, credit)
-        if manual:
-            status = "manual"
-        else:
-            status = "pass" if credit == 1 else "fail" if credit == 0 else "partial"
-    workings = "；".join(workings)
+        scores = plan.scores
+        key = (credit.numerator, credit.denominator)
+        score = scores.get(key)
+        if score is None:
+            score = remember(scores, key, _score(indicator, credit), 4096)
+        status = "manual" if manual else score[2]
+        if indicator.deduct is None:
+            points, shown = score[0], score[1]
+        else:  # 扣分制: the points come from the deduction, not from the credit
+            shown = str(points) + "/" + str(indicator.points)
+    working = workings[0] if len(workings) == 1 else "；".join(workings)
     if indicator.deduct is not None and applicable:
-        workings += f"；扣分制：每缺 1 次扣 {indicator.deduct} 分"
-    shown = "不适用" if points is None else str(points) + "/" + str(indicator.points)
+        working += f"；扣分制：每缺 1 次扣 {indicator.deduct} 分"
     # positional (id, area, standard, check, max, points, credit, status, rules, findings, working, veto, deduct):
     # keyword passing made this call a noticeable share of a scoring run
-    result = IndicatorResult(indicator.id, indicator.area, indicator.standard, indicator.check, indicator.points,
-                             points, credit, status, rule_results, findings,
-                             f"{workings} → {shown}" if workings else shown, indicator.veto, indicator.deduct)
-    return result, outcomes
+    return IndicatorResult(indicator.id, indicator.area, indicator.standard, indicator.check, indicator.points,
+                           points, credit, status, rule_results, findings,
+                           f"{working} → {shown}" if working else shown, indicator.veto, indicator.deduct)
+
+
+def _score(indicator: Indicator, credit: Fraction) -> tuple[Decimal, str, str]:
+    """(points, "points/max", status) for `credit`: functions of the credit alone, kept in the indicator's plan."""
+    points = scaled(indicator.points, credit)
+    numerator = credit.numerator  # integer tests: Fraction's == is slow, and credits are in lowest terms
+    status = "pass" if numerator == credit.denominator else "fail" if numerator == 0 else "partial"
+    return points, str(points) + "/" + str(indicator.points), status
 
 
 def _mean(credits: list[Fraction]) -> Fraction:
     """The exact mean, normalised once: Fraction arithmetic normalises at every step and is slow."""
-    denominator = math.lcm(*(c.denominator for c in credits))
-    return ratio(sum(c.numerator * (denominator // c.denominator) for c in credits), denominator * len(credits))
+    fractions = [(c.numerator, c.denominator) for c in credits]
+    denominator = math.lcm(*[d for _, d in fractions])
+    return ratio(sum([n * (denominator // d) for n, d in fractions]), denominator * len(credits))
 
 
 def notices(ledger: Ledger, window: Window) -> list[Finding]:
@@ -241,9 +297,8 @@ def notices(ledger: Ledger, window: Window) -> list[Finding]:
 def profile(ledger: Ledger, window: Window) -> dict:
     """Facts about the branch that reports (申报表, 统计表) show alongside the score."""
     day = window.effective_end
-    here = [m for m in ledger.members if m.present_on(day)]
     by_category: dict[str, int] = {}
-    for m in here:
+    for m in derived(ledger, members_present_on, day):
         by_category[m.category] = by_category.get(m.category, 0) + 1
     branch = ledger.branch
     return {
@@ -259,6 +314,6 @@ def profile(ledger: Ledger, window: Window) -> dict:
         "honors": [
             {"date": h.date.isoformat() if h.date else None, "kind": h.kind, "level": h.level, "title": h.title,
              "recipient": h.recipient}
-            for h in ledger.honors if h.date is None or h.date <= window.effective_end
+            for h in ledger.honors if h.date is None or h.date <= day
         ],
     }

@@ -12,7 +12,7 @@ PeriodKind = Literal["month", "quarter", "half", "year"]
 PERIOD_KINDS: tuple[str, ...] = ("month", "quarter", "half", "year")
 PERIOD_NAMES_ZH = {"month": "月", "quarter": "季度", "half": "半年", "year": "年"}
 PERIOD_UNITS_ZH = {"month": "个月", "quarter": "个季度", "half": "个半年", "year": "年"}
-_MONTHS_PER = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+MONTHS_PER = {"month": 1, "quarter": 3, "half": 6, "year": 12}
 
 
 @dataclass(frozen=True, order=True)
@@ -56,7 +56,7 @@ class Period:
 
 def period_of(kind: str, first: Month) -> Period:
     """The period of `kind` that starts at month `first` (which must be a valid start)."""
-    last = Month(first.year, first.month + _MONTHS_PER[kind] - 1)
+    last = Month(first.year, first.month + MONTHS_PER[kind] - 1)
     if kind == "month":
         label = str(first)
     elif kind == "quarter":
@@ -70,7 +70,7 @@ def period_of(kind: str, first: Month) -> Period:
 
 def periods_within(kind: str, first: Month, last: Month) -> Iterator[Period]:
     """Every calendar period of `kind` lying entirely between months `first` and `last`."""
-    step = _MONTHS_PER[kind]
+    step = MONTHS_PER[kind]
     index = first.index
     # advance to the first month that starts a period of this kind
     while index % step:
@@ -127,4 +127,9 @@ class Window:
         return list(range(self.first.year, self.last.year + 1))
 
     def to_dict(self) -> dict:
+        return dict(self._as_dict)
+
+    @cached_property
+    def _as_dict(self) -> dict:
+        """Memo: every result asks for it; to_dict hands out copies."""
         return {"from": str(self.first), "to": str(self.last), "as_of": self.as_of.isoformat()}

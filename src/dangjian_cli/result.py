@@ -44,7 +44,7 @@ def _rounded(numerator: int, denominator: int) -> float:
     return round(numerator / denominator, 4)
 
 
-@dataclass
+@dataclass(slots=True)
 class RuleResult:
     kind: str
     label: str
@@ -71,7 +71,7 @@ class RuleResult:
         return data
 
 
-@dataclass
+@dataclass(slots=True)
 class IndicatorResult:
     id: str
     area: str
@@ -116,7 +116,7 @@ class IndicatorResult:
                 "findings": findings}
 
 
-@dataclass
+@dataclass(slots=True)
 class AreaResult:
     id: str
     points: Decimal
@@ -132,7 +132,7 @@ class AreaResult:
         return data
 
 
-@dataclass
+@dataclass(slots=True)
 class Result:
     branch: dict
     rubric: dict

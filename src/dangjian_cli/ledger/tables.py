@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from dangjian_cli.errors import ErrorCollector, InputError
 from dangjian_cli.ledger import values as v
-from dangjian_cli.ledger.xlsx_source import column_letter
+from dangjian_cli.ledger.xlsx_source import cell_value, column_letter
 from dangjian_cli.ledger.vocab import normalise
 
 
@@ -77,23 +77,65 @@ def map_headers(spec: TableSpec, headers: list[tuple[str, str]], display: str, e
     return mapping
 
 
+@dataclass(slots=True)
+class TypedRows:
+    """A record file's rows that parsed, typed, column by column: what the loader makes records of.
+
+    A branch's sheets hold hundreds of rows (a year of 党费 is one row per member and month); keeping
+    them as columns lets the loader build its records without a dict per row."""
+
+    sheet: str | None  # the Excel sheet's name (messages cite it), None for YAML
+    sources: list[str]  # "dues.xlsx 第5行", one per row
+    columns: dict[str, list]  # field name → the value in each row (None: empty cell); known columns only
+    raw_at: Callable[[int], RawRow]  # the RawRow of row i, for a message about it
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+    def column(self, name: str) -> list:
+        """The values of one field, None in every row when the file has no such column."""
+        found = self.columns.get(name)
+        return found if found is not None else [None] * len(self.sources)
+
+    def rows(self) -> list[tuple[RawRow, dict[str, Any]]]:
+        """Row by row: (RawRow, {field: value}) — for tests and for anything that wants rows."""
+        names = list(self.columns)
+        return [(self.raw_at(i), dict(zip(names, values)))
+                for i, values in enumerate(zip(*self.columns.values()) if names else [()] * len(self))]
+
+
+def no_rows(sheet: str | None = None) -> TypedRows:
+    return TypedRows(sheet, [], {}, lambda i: None)
+
+
+def rows_from_dicts(sheet: str | None, raws: list[RawRow], values: list[dict[str, Any]],
+                    names: list[str]) -> TypedRows:
+    """TypedRows of rows parsed one at a time (YAML): ``values[i]`` belongs to ``raws[i]``."""
+    return TypedRows(sheet, [raw.source for raw in raws], {name: [v.get(name) for v in values] for name in names},
+                     raws.__getitem__)
+
+
 def parse_sheet(spec: TableSpec, sheet_name: str, rows: list[tuple[int, list]], display: str,
-                errors: ErrorCollector) -> list[tuple[RawRow, dict[str, Any]]]:
+                errors: ErrorCollector) -> TypedRows:
     """Typed values of every data row of a sheet (rows with a problem are reported and left out);
-    an empty cell of a known column is None.
+    an empty cell of a known column is None. Cells may be as calamine gives them: each distinct value is
+    turned into its ledger value (:func:`~dangjian_cli.ledger.xlsx_source.cell_value`) before parsing.
 
     Same values and messages as :func:`parse_row` row by row, but parsed a column at a time: a column
     repeats a handful of distinct values (types, months, names, the same file), so each distinct value
     is parsed once and the cells are mapped in bulk.
     """
     if not rows:
-        return []
+        return no_rows(sheet_name)
     header_row, header_cells = rows[0]
-    headers = [(None if v.is_empty(c) else v.text(c), str(i)) for i, c in enumerate(header_cells)]
+    headers = [(None if v.is_empty(c) else v.text(c), str(i)) for i, c in enumerate(map(cell_value, header_cells))]
     mapping = map_headers(spec, headers, display, errors, sheet=sheet_name, row=header_row)
-    data = [(n, cells) for n, cells in rows[1:] if not _blank(cells)]
+    # the first cell settles most rows; _blank looks at the rest
+    data = [(n, cells) for n, cells in rows[1:]
+            if ((first := cells[0] if cells else None) is not None and (first.__class__ is not str or first.strip()))
+            or not _blank(cells)]
     if not data:
-        return []
+        return no_rows(sheet_name)
     index_of = {name: int(index_text) for index_text, name in mapping.items()}
     for f in spec.fields:
         if f.required and f.name not in index_of:
@@ -105,8 +147,7 @@ def parse_sheet(spec: TableSpec, sheet_name: str, rows: list[tuple[int, list]], 
     width = len(body[0])
     # the xlsx reader pads every row to one width, so the columns come out of one transpose
     matrix = list(zip(*body)) if len(set(map(len, body))) == 1 else None
-    names: list[str] = []
-    columns: list[list] = []
+    columns: dict[str, list] = {}
     parsed_columns: list[tuple[Field, dict, Any]] = []
     failing: set[int] = set()  # positions in `data` of rows with a problem
     for f in spec.fields:
@@ -122,24 +163,24 @@ def parse_sheet(spec: TableSpec, sheet_name: str, rows: list[tuple[int, list]], 
         parsed, keyed, problem = _parse_column(f, cells)
         if problem:
             failing.update(i for i, cell in enumerate(cells) if _is_problem(parsed[_cell_key(cell)], f.required))
-        given = {key: None if value is _EMPTY else value for key, value in parsed.items()}
-        names.append(f.name)
-        columns.append([given[_cell_key(cell)] for cell in cells] if keyed else list(map(given.__getitem__, cells)))
+        columns[f.name] = [parsed[_cell_key(cell)] for cell in cells] if keyed else list(map(parsed.__getitem__, cells))
         parsed_columns.append((f, parsed, cells))
 
-    rows_typed = zip(*columns) if columns else [()] * len(data)
-    if not failing:
-        return [(RawRow(f"{display} 第{number}行", number, None, _NO_CELLS, letters), dict(zip(names, typed)))
-                for (number, _), typed in zip(data, rows_typed)]
-    result = []
-    for position, ((number, _), typed) in enumerate(zip(data, rows_typed)):
-        raw = RawRow(f"{display} 第{number}行", number, None, _NO_CELLS, letters)
-        if position in failing:
+    numbers = [number for number, _ in data]
+    if failing:
+        for position in sorted(failing):
+            number = numbers[position]
+            raw = RawRow(f"{display} 第{number}行", number, None, _NO_CELLS, letters)
             found = {f.name: parsed[_cell_key(cells[position])] for f, parsed, cells in parsed_columns}
             _report_row(spec, raw, found, display, errors, sheet_name)
-            continue
-        result.append((raw, dict(zip(names, typed))))
-    return result
+        kept = [i for i in range(len(data)) if i not in failing]
+        numbers = [numbers[i] for i in kept]
+        columns = {name: [values[i] for i in kept] for name, values in columns.items()}
+
+    def raw_at(i: int) -> RawRow:
+        return RawRow(f"{display} 第{numbers[i]}行", numbers[i], None, _NO_CELLS, letters)
+
+    return TypedRows(sheet_name, [f"{display} 第{number}行" for number in numbers], columns, raw_at)
 
 
 _NO_CELLS = MappingProxyType({})  # a sheet row's values are parsed a column at a time, not kept per row
@@ -156,8 +197,6 @@ class _Bad(str):
     """A cell value's parse error message (a marker type, so it never equals a parsed value)."""
 
 
-_EMPTY = object()
-
 
 def _cell_key(cell):
     # True == 1 as a dict key: a boolean cell gets its own key so that it is parsed as a boolean
@@ -171,24 +210,38 @@ _KNOWN_LIMIT = 20_000
 
 
 def _parse_column(f: Field, cells) -> tuple[dict, bool, bool]:
-    """Distinct cell key → parsed value, _EMPTY or _Bad(message); whether keys need _cell_key; whether
+    """Distinct cell key → parsed value, None (empty) or _Bad(message); whether keys need _cell_key; whether
     any cell is a problem (a bad value, or an empty cell in a required column)."""
     distinct = set(cells)
     # a set keeps one of True and 1: look for booleans among the cells whenever 0 or 1 is there
     keyed = (1 in distinct or 0 in distinct) and any(cell.__class__ is bool for cell in cells)
     if keyed:
         distinct = {_cell_key(cell) for cell in cells}
+    known = _known(f.parse)
     parsed: dict = {}
     problem = False
     for key in distinct:
-        cell = key[1] if keyed and key.__class__ is tuple else key
-        if cell is None or (isinstance(cell, str) and not cell.strip()):
-            parsed[key] = _EMPTY
-            problem = problem or f.required
-            continue
-        value = parsed[key] = _parse_value(f, cell)
+        raw = key[1] if keyed and key.__class__ is tuple else key
+        # the memo lookup of _parse_value, inlined: a branch has hundreds of distinct cells, nearly all
+        # known text, which needs no conversion (blank text is never remembered, so it falls through)
+        value = known.get(raw) if raw.__class__ is str else None
+        if value is None:
+            cell = cell_value(raw)
+            if cell is None or (isinstance(cell, str) and not cell.strip()):
+                parsed[key] = None  # parsers never return None: it can only mean an empty cell
+                problem = problem or f.required
+                continue
+            value = _parse_value(f, cell)
+        parsed[key] = value
         problem = problem or value.__class__ is _Bad
     return parsed, keyed, problem
+
+
+def _known(parse: Callable) -> dict:
+    known = _KNOWN.get(parse)
+    if known is None or len(known) > _KNOWN_LIMIT:
+        known = _KNOWN[parse] = {}
+    return known
 
 
 def _parse_value(f: Field, cell):
@@ -196,9 +249,7 @@ def _parse_value(f: Field, cell):
     if isinstance(cell, (list, dict)):  # a YAML list or mapping: not hashable, parsed each time
         known, memo = None, None
     else:
-        known = _KNOWN.get(f.parse)
-        if known is None or len(known) > _KNOWN_LIMIT:
-            known = _KNOWN[f.parse] = {}
+        known = _known(f.parse)
         memo = cell if cell.__class__ is str else (cell.__class__, cell)  # 1, 1.0 and True stay apart
         value = known.get(memo)
         if value is not None:
@@ -213,15 +264,15 @@ def _parse_value(f: Field, cell):
 
 
 def _is_problem(parsed, required: bool) -> bool:
-    return parsed.__class__ is _Bad or (required and parsed is _EMPTY)
+    return parsed.__class__ is _Bad or (required and parsed is None)
 
 
 def _report_row(spec: TableSpec, raw: RawRow, typed: dict, display: str, errors: ErrorCollector,
                 sheet: str) -> None:
     """Every problem of one row, in field order (as parse_row reports them)."""
     for f in spec.fields:
-        value = typed.get(f.name, _EMPTY)
-        if value is _EMPTY:
+        value = typed.get(f.name)
+        if value is None:
             if f.required:
                 errors.add(_error(display, sheet, raw, f, f"必填字段「{f.label}」为空"))
         elif value.__class__ is _Bad:

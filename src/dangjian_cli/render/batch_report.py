@@ -51,32 +51,26 @@ def _scope(info: dict) -> str:
 # ─── text table ────────────────────────────────────────────────────────────────────────────────────────
 
 
-def _cell_len(text: str) -> int:
-    from rich.cells import cell_len
-
-    return cell_len(text)
-
-
-def _pad(text: str, width: int, right: bool = False) -> str:
-    gap = " " * max(0, width - _cell_len(text))
-    return gap + text if right else text + gap
-
-
 def table(outcomes: list[dict], totals: dict, info: dict) -> str:
     """A plain aligned table, sorted by score (CJK-aware widths; fast for any number of rows)."""
+    from rich.cells import cell_len
+
     headers = ("序号", "党组织名称", "得分", "得分率", "评定", "问题数", "台账")
     right = (True, False, True, True, False, True, False)
     rows = [(str(n), o["name"] or "", _pts(o["total"]), f"{_pts(o['percent'])}%", _rating(o), str(o["gap_count"]),
              o["rel"]) for n, o in enumerate(ranked(outcomes), 1)]
-    widths = [max([_cell_len(h)] + [_cell_len(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    lengths = [[cell_len(c) for c in r] for r in (headers, *rows)]  # each cell measured once
+    widths = [max(row[i] for row in lengths) for i in range(len(headers))]
     out = [_scope(info), ""]
 
-    def line(cells) -> str:
-        return "  ".join(_pad(c, widths[i], right[i]) for i, c in enumerate(cells)).rstrip()
+    def line(cells, cell_lengths) -> str:
+        padded = ((" " * (widths[i] - n) + c) if right[i] else (c + " " * (widths[i] - n))
+                  for i, (c, n) in enumerate(zip(cells, cell_lengths)))
+        return "  ".join(padded).rstrip()
 
-    out.append(line(headers))
+    out.append(line(headers, lengths[0]))
     out.append("  ".join("─" * w for w in widths))
-    out.extend(line(r) for r in rows)
+    out.extend(line(r, n) for r, n in zip(rows, lengths[1:]))
     out.append("")
     out.append(summary_line(totals))
     errors = [o for o in outcomes if o["error"]]

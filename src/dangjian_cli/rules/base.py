@@ -60,6 +60,11 @@ def records_by(ledger, collection: str, key: str) -> dict[object, list]:
     return found
 
 
+def members_present_on(ledger, day) -> list:
+    """The roster's members who belong to the branch on `day`, in roster order; for `derived`."""
+    return [m for m in ledger.members if m.present_on(day)]
+
+
 class RuleParams(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -68,7 +73,7 @@ class RuleParams(BaseModel):
     branch_types: Optional[list[BranchType]] = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IndicatorRef:
     """What a rule may know of the indicator it serves."""
 
@@ -76,7 +81,7 @@ class IndicatorRef:
     points: Decimal
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     message: str
     kind: str = "gap"  # gap | evidence | pending | note
@@ -100,7 +105,7 @@ class Finding:
         return data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GapItem:
     """A required meeting/activity not held often enough in one period (the `dj gaps` row)."""
 
@@ -120,7 +125,7 @@ class GapItem:
                 "condition": self.condition, "required": self.required, "held": self.held}
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     credit: Fraction | None  # None: not applicable (no due-or-met units)
     working: str = ""
@@ -145,6 +150,8 @@ class Outcome:
 class Tally:
     """Counts met and missed units and keeps one finding per miss, weighted for the planner."""
 
+    __slots__ = ("met", "missed", "gap_findings", "other")
+
     def __init__(self):
         self.met = 0
         self.missed = 0
@@ -164,37 +171,45 @@ class Tally:
     def due(self) -> int:
         return self.met + self.missed
 
-    def outcome(self, working: str, **extra) -> Outcome:
-        due = self.due
+    def outcome(self, working: str, gaps: list[GapItem] | None = None, pending: list[GapItem] | None = None) -> Outcome:
+        # Outcome's fields passed by position (credit, working, findings, gaps, pending, missed, met): every rule
+        # ends here, and keyword passing is a noticeable share of a scoring run
+        met, missed = self.met, self.missed
+        due = met + missed
+        gaps = [] if gaps is None else gaps
+        pending = [] if pending is None else pending
         if due == 0:
-            return Outcome(credit=None, working=working, findings=self.other, **extra)
-        for finding in self.gap_findings:
+            return Outcome(None, working, self.other, gaps, pending, 0, None)
+        gap_findings = self.gap_findings
+        for finding in gap_findings:
             finding.weight = ratio(finding.units, due)
-        return Outcome(credit=ratio(self.met, due), working=working, findings=self.gap_findings + self.other,
-                       missed=self.missed, met=self.met, **extra)
+        return Outcome(ratio(met, due), working, gap_findings + self.other if self.other else gap_findings, gaps,
+                       pending, missed, met)
+
+
+def unusable_files(ledger) -> dict[str, list[tuple[object, object]]]:
+    """Collection → (record, evidence) for each of its missing or rejected files, in file order; for `derived`.
+    Rules look up their own collection (usually empty); notices take them all.
+
+    Spelled out field by field: probing records for absent fields with getattr is slow (about 1 ms per branch,
+    mostly the 党费 rows).
+    """
+    return {
+        "committee": [(c, e) for c in ledger.branch.committee for e in c.approval if e.status != "ok"],
+        "meetings": [(r, e) for r in ledger.meetings for e in r.minutes if e.status != "ok"],
+        "trainings": [(r, e) for r in ledger.trainings for e in r.evidence if e.status != "ok"],
+        "dues": [(r, e) for r in ledger.dues for e in r.evidence if e.status != "ok"],
+        "documents": [(r, e) for r in ledger.documents for e in r.files if e.status != "ok"],
+        "facilities": [(r, e) for r in ledger.facilities for e in r.evidence if e.status != "ok"],
+        "honors": [(r, e) for r in ledger.honors for e in r.evidence if e.status != "ok"],
+        "self_assessment": [(a, e) for a in ledger.self_assessment.values() for e in a.evidence if e.status != "ok"],
+    }
 
 
 def unusable_evidence(ledger) -> list[tuple[object, object]]:
     """(record, evidence) for every missing or rejected file, for `derived`: committee approvals, then
-    meetings, trainings, dues, documents, facilities, honours and the self-assessment, each in file order.
-
-    Spelled out field by field: probing records for absent fields with getattr is slow on pydantic records
-    (about 1 ms per branch, mostly the 党费 rows).
-    """
-    found = [(c, e) for c in ledger.branch.committee for e in c.approval if e.status != "ok"]
-    found += [(r, e) for r in ledger.meetings for e in r.minutes if e.status != "ok"]
-    found += [(r, e) for r in ledger.trainings for e in r.evidence if e.status != "ok"]
-    found += [(r, e) for r in ledger.dues for e in r.evidence if e.status != "ok"]
-    found += [(r, e) for r in ledger.documents for e in r.files if e.status != "ok"]
-    found += [(r, e) for r in ledger.facilities for e in r.evidence if e.status != "ok"]
-    found += [(r, e) for r in ledger.honors for e in r.evidence if e.status != "ok"]
-    found += [(a, e) for a in ledger.self_assessment.values() for e in a.evidence if e.status != "ok"]
-    return found
-
-
-def with_unusable_evidence(ledger) -> set[int]:
-    """id() of every record of the ledger that has a missing or rejected file; for `derived`."""
-    return {id(record) for record, _ in derived(ledger, unusable_evidence)}
+    meetings, trainings, dues, documents, facilities, honours and the self-assessment, each in file order."""
+    return [pair for pairs in derived(ledger, unusable_files).values() for pair in pairs]
 
 
 def evidence_problems(record_source: str, evidence, what: str) -> list[Finding]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from dangjian_cli.rules.base import Finding, Outcome, RuleParams, derived
+from dangjian_cli.rules.base import Finding, Outcome, RuleParams, derived, members_present_on
 
 KIND = "count"
 OF_ZH = {"formal_members_here": "组织关系在本支部的正式党员", "party_workers": "党务工作者", "vice_secretaries": "副书记"}
@@ -32,8 +32,7 @@ def counted(ledger, of: str, day) -> int:
 
 def _count(ledger, of: str, day) -> int:
     if of == "formal_members_here":
-        return sum(1 for m in ledger.members
-                   if m.category == "正式党员" and m.relation_here and m.present_on(day))
+        return sum(1 for m in derived(ledger, members_present_on, day) if m.category == "正式党员" and m.relation_here)
     if of == "party_workers":
         return len(ledger.branch.party_workers)
     return len(ledger.branch.holders("副书记"))

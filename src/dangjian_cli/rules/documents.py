@@ -35,19 +35,40 @@ class Params(RuleParams):
 def evaluate(ledger, window, params: Params, indicator) -> Outcome:
     tally = Tally()
     established = ledger.branch.established
-    by_kind = derived(ledger, records_by, "documents", "kind")
+    on_file = derived(ledger, documents_on_file)
     for kind in params.kinds:
-        rows = by_kind.get(kind, [])
         if not params.per_year:
-            _judge(tally, kind, rows, None, due=True)
+            if kind in on_file:
+                tally.hit()
+            else:
+                _judge(tally, kind, derived(ledger, records_by, "documents", "kind").get(kind, []), None, due=True)
             continue
-        for year in window.years():
-            if established and established > dt.date(year, 12, 31):
+        for year, first_day, last_day in derived(window, _year_bounds):
+            if established and established > last_day:
                 continue
-            boundary = dt.date(year, 1, 1) if params.due == "start" else dt.date(year, 12, 31)
+            if (kind, year) in on_file:
+                tally.hit()
+                continue
+            rows = derived(ledger, records_by, "documents", "kind").get(kind, [])
+            boundary = first_day if params.due == "start" else last_day
             _judge(tally, kind, [d for d in rows if d.year == year], year, due=boundary <= window.as_of)
     shown = "、".join(params.kinds)
     return tally.outcome(f"{shown} {tally.met}/{tally.due} 份")
+
+
+def documents_on_file(ledger) -> set:
+    """Each kind, and each (kind, 年度), with a document whose files all exist; for `derived`."""
+    found: set = set()
+    for document in ledger.documents:
+        if all_ok(document.files):
+            found.add(document.kind)
+            found.add((document.kind, document.year))
+    return found
+
+
+def _year_bounds(window) -> list[tuple[int, dt.date, dt.date]]:
+    """(year, 1 January, 31 December) for every calendar year the window touches; for `derived`."""
+    return [(year, dt.date(year, 1, 1), dt.date(year, 12, 31)) for year in window.years()]
 
 
 def _judge(tally: Tally, kind: str, rows, year: int | None, due: bool) -> None:

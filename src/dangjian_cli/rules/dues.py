@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from dangjian_cli.ledger.vocab import DUES_PAYING_CATEGORIES
 from dangjian_cli.periods import Month
-from dangjian_cli.rules.base import Finding, Outcome, RuleParams, Tally
+from dangjian_cli.rules.base import Finding, Outcome, RuleParams, Tally, derived
 
 KIND = "dues"
 
@@ -34,22 +34,30 @@ def evaluate(ledger, window, params: Params, indicator) -> Outcome:
                 paid[row.name].add(first.index)
             else:
                 paid[row.name].update(range(first.index, last.index + 1))
-    slots = [(period.label, Month.of(period.start).index, window.is_due(period)) for period in months]
-    every_month = {index for _, index, _ in slots}
+    # months is the last len(months) started months of the window: the slots depend on that count alone
+    slots, every_month, slot_of = derived(window, _month_slots, len(months))
     tally = Tally()
     for member in payers:
-        covered = paid.get(member.name, set())
         present = _slots_present(member, months, slots)
-        if every_month <= covered:  # paid up: no month to look at
-            tally.hit(len(present))
+        here = every_month if present is slots else {index for _, index, _ in present}
+        unpaid = here.difference(paid.get(member.name, ()))
+        tally.hit(len(here) - len(unpaid))
+        if not unpaid:  # paid up for every month here
             continue
-        unpaid = [(label, due) for label, index, due in present if index not in covered]
-        tally.hit(len(present) - len(unpaid))
-        missed = [label for label, due in unpaid if due]
+        missed = [label for label, due in map(slot_of.__getitem__, sorted(unpaid)) if due]  # in month order
         if missed:
             tally.miss(Finding(f"{member.name} 未缴党费：{'、'.join(missed)}（{len(missed)} 个月）", subject=member.name,
                                period=missed[0] if len(missed) == 1 else None), units=len(missed))
     return tally.outcome(f"党费 {tally.met}/{tally.due} 人·月")
+
+
+def _month_slots(window, count: int):
+    """For the last `count` started months of `window`, for `derived`: their slots (label, month index, due),
+    the set of their month indexes, and month index → (label, due)."""
+    months = window.periods("month")
+    slots = [(period.label, Month.of(period.start).index, window.is_due(period))
+             for period in months[len(months) - count:]]
+    return slots, {index for _, index, _ in slots}, {index: (label, due) for label, index, due in slots}
 
 
 def _slots_present(member, months, slots):

@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Literal, Optional
 
 from dangjian_cli.rules.base import (Finding, Outcome, RuleParams, Tally, derived, evidence_problems,
-                                     with_unusable_evidence)
+                                     unusable_files)
 
 KIND = "training"
 WHO_ZH = {"secretary": "书记", "instructor": "党建工作指导员", "party_workers": "党务工作者"}
@@ -61,9 +61,12 @@ def evaluate(ledger, window, params: Params, indicator) -> Outcome:
                                    period=period.label, subject=name))
             else:
                 pending += 1
-    flagged = derived(ledger, with_unusable_evidence)
-    for t in attended:
-        if t.name in names and id(t) in flagged:
-            tally.other.extend(evidence_problems(t.source, t.evidence, f"{t.name}的培训"))
+    unusable = derived(ledger, unusable_files)["trainings"]
+    if unusable:  # the named people's trainings with unusable files, in ledger order
+        counted = {id(t) for t in attended if t.name in names}
+        for t, _ in unusable:
+            if id(t) in counted:
+                counted.discard(id(t))  # once per training, however many of its files are unusable
+                tally.other.extend(evidence_problems(t.source, t.evidence, f"{t.name}的培训"))
     working = f"{role}{kind} {tally.met}/{tally.due} 人·年" + (f"，{pending} 个进行中" if pending else "")
     return tally.outcome(working)
