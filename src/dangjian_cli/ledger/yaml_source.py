@@ -71,6 +71,8 @@ def read_yaml(path: Path, display: str):
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = exc.problem or exc.context or "格式错误"
+        if "nesting depth" in problem:  # PyYAML ≥ 6.0.4 has a depth limit of its own: the same refusal as ours
+            raise _fail(display, "YAML 嵌套层数过深，已拒绝读取", line) from None
         raise _fail(display, f"YAML 格式错误（{problem}）", line) from None
     except yaml.YAMLError as exc:
         raise _fail(display, f"YAML 格式错误（{exc}）") from None
