@@ -139,58 +139,35 @@ def _plan(rubric: Rubric, branch_type: str) -> tuple[tuple[Area, tuple[_Indicato
 
 def _indicator(plan: _IndicatorPlan, ledger: Ledger, window: Window, waivers: list[Waiver] | None,
                notices_out: list[Finding]):
-    if waivers:
-        return _waived_indicator(plan, ledger, window, waivers, notices_out)
-    ref = plan.ref
-    rule_results, outcomes, applicable, findings, workings = [], [], [], [], []
-    manual = False
-    for rule, evaluate_rule in plan.rules:
-        if evaluate_rule is None:
-            rule_results.append(RuleResult(rule.kind, rule.label, False, None, plan.not_applicable, []))
-            continue
-        outcome = evaluate_rule(ledger, window, rule.params, ref)
-        outcomes.append(outcome)
-        credit = outcome.credit
-        # positional (kind, label, applicable, credit, working, findings, missed, waived, met, params): as below
-        result = RuleResult(rule.kind, rule.label, credit is not None, credit, outcome.working, outcome.findings,
-                            outcome.missed, False, outcome.met, rule.params)
-        rule_results.append(result)
-        if outcome.findings:
-            findings += outcome.findings
-        if credit is not None:
-            applicable.append(result)
-            workings.append(outcome.working)
-            manual = manual or rule.kind == "manual"
-    return _scored(plan, rule_results, applicable, findings, workings, manual), outcomes
-
-
-def _waived_indicator(plan: _IndicatorPlan, ledger: Ledger, window: Window, waivers: list[Waiver],
-                      notices_out: list[Finding]):
-    """`_indicator` for an indicator with waivers: the whole indicator, or some of its rules, may not count."""
     indicator = plan.indicator
-    active = [w for w in waivers if w.expires >= window.as_of]
-    expired_notes = [Finding(f"指标 {indicator.id} 的豁免（{w.reason}）已于 {w.expires} 到期，不再适用", kind="note",
-                             record=w.source) for w in waivers if w.expires < window.as_of]
-    notices_out.extend(expired_notes)
-    whole = next((w for w in active if not w.rule), None)
-    if whole is not None:
-        result = IndicatorResult(
-            id=indicator.id, area=indicator.area, standard=indicator.standard, check=indicator.check,
-            max=indicator.points, points=None, credit=None, status="waived", rules=[],
-            findings=[Finding(_describe_waiver(whole) + "；不计入得分和满分", kind="note", record=whole.source)],
-            working=_describe_waiver(whole), veto=indicator.veto, deduct=indicator.deduct,
-        )
-        return result, []
-    rule_waivers = [w for w in active if w.rule]
+    waived_rules: dict[int, Waiver] = {}  # rule position (1-based) → the waiver that takes it out
+    if waivers:
+        active = [w for w in waivers if w.expires >= window.as_of]
+        expired_notes = [Finding(f"指标 {indicator.id} 的豁免（{w.reason}）已于 {w.expires} 到期，不再适用",
+                                 kind="note", record=w.source) for w in waivers if w.expires < window.as_of]
+        notices_out.extend(expired_notes)
+        whole = next((w for w in active if not w.rule), None)
+        if whole is not None:
+            result = IndicatorResult(
+                id=indicator.id, area=indicator.area, standard=indicator.standard, check=indicator.check,
+                max=indicator.points, points=None, credit=None, status="waived", rules=[],
+                findings=[Finding(_describe_waiver(whole) + "；不计入得分和满分", kind="note", record=whole.source)],
+                working=_describe_waiver(whole), veto=indicator.veto, deduct=indicator.deduct,
+            )
+            return result, []
+        rule_waivers = [w for w in active if w.rule]
+        if rule_waivers:
+            for position, rule in enumerate(indicator.rules, 1):
+                waiver = _rule_waiver(rule_waivers, rule, position, indicator.rules)
+                if waiver is not None:
+                    waived_rules[position] = waiver
 
     ref = plan.ref
-    used: set[int] = set()
     rule_results, outcomes, applicable, findings, workings = [], [], [], [], []
     manual = False
     for position, (rule, evaluate_rule) in enumerate(plan.rules, 1):
-        waiver = _rule_waiver(rule_waivers, rule, position, indicator.rules) if rule_waivers else None
+        waiver = waived_rules.get(position) if waived_rules else None
         if waiver is not None:
-            used.add(id(waiver))
             result = RuleResult(rule.kind, rule.label, False, None, f"{rule.label}：{_describe_waiver(waiver)}", [],
                                 waived=True)
             rule_results.append(result)
@@ -201,22 +178,29 @@ def _waived_indicator(plan: _IndicatorPlan, ledger: Ledger, window: Window, waiv
             continue
         outcome = evaluate_rule(ledger, window, rule.params, ref)
         outcomes.append(outcome)
-        result = RuleResult(rule.kind, rule.label, outcome.credit is not None, outcome.credit, outcome.working,
-                            outcome.findings, missed=outcome.missed, met=outcome.met, params=rule.params)
+        credit = outcome.credit
+        # positional (kind, label, applicable, credit, working, findings, missed, waived, met, params): keyword
+        # passing made this call a noticeable share of a scoring run
+        result = RuleResult(rule.kind, rule.label, credit is not None, credit, outcome.working, outcome.findings,
+                            outcome.missed, False, outcome.met, rule.params)
         rule_results.append(result)
-        findings += result.findings
-        if result.applicable:
+        if outcome.findings:
+            findings += outcome.findings
+        if credit is not None:
             applicable.append(result)
-            workings.append(result.working)
+            workings.append(outcome.working)
             manual = manual or rule.kind == "manual"
-    for waiver in rule_waivers:
-        if id(waiver) not in used:
-            notices_out.append(Finding(f"豁免指向指标 {indicator.id} 中不存在的规则“{waiver.rule}”（{waiver.source}），未采用",
-                                       kind="note", record=waiver.source))
 
-    findings += expired_notes
-    if rule_waivers:
-        findings += [Finding(r.working + "；该规则不计分", kind="note") for r in rule_results if r.waived]
+    if waivers:
+        used = {id(w) for w in waived_rules.values()}
+        for waiver in rule_waivers:
+            if id(waiver) not in used:
+                notices_out.append(Finding(
+                    f"豁免指向指标 {indicator.id} 中不存在的规则“{waiver.rule}”（{waiver.source}），未采用",
+                    kind="note", record=waiver.source))
+        findings += expired_notes
+        if rule_waivers:
+            findings += [Finding(r.working + "；该规则不计分", kind="note") for r in rule_results if r.waived]
     return _scored(plan, rule_results, applicable, findings, workings, manual), outcomes
 
 
